@@ -1,0 +1,35 @@
+/**
+ * The HTTP API. Plugins load outside in: error handling, then the open routes, then /api/v1
+ * behind the bearer token.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiContext } from './context';
+import { installBearerAuth } from './plugins/bearer-auth';
+import { installErrorHandler } from './plugins/error-handler';
+import { flowRoutes } from './routes/flows';
+import { healthRoutes } from './routes/health';
+import { logRoutes } from './routes/logs';
+
+export interface BuildApiOptions {
+  context: ApiContext;
+  token: string;
+  logger?: FastifyBaseLogger;
+}
+
+export async function buildApi(options: BuildApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: 1024 * 1024,
+  });
+  installErrorHandler(app);
+  await app.register(async (open) => healthRoutes(open, options.context));
+  await app.register(
+    async (api) => {
+      installBearerAuth(api, options.token);
+      await flowRoutes(api, options.context);
+      await logRoutes(api, options.context);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}
