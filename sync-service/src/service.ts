@@ -1,0 +1,91 @@
+/**
+ * Composes the service: configuration → store → clients → flows → engine → scheduler → HTTP API.
+ * `close()` is the graceful shutdown: stop scheduling, stop taking requests, let running
+ * flows finish the batch in hand, release their locks, close the database.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { buildApi } from './api/app';
+import { BrightpearlClient } from './brightpearl/client';
+import type { Config } from './config/schema';
+import { SYNC_TYPES, type SyncType } from './domain/constants';
+import { Engine } from './engine/engine';
+import type { Flow } from './engine/flow';
+import { buildFlows } from './flows';
+import { Scheduler } from './scheduler/scheduler';
+import { Store } from './store';
+import { WooCommerceClient } from './woocommerce/client';
+import { VERSION } from './version';
+
+export interface Service {
+  config: Config;
+  store: Store;
+  engine: Engine;
+  scheduler: Scheduler;
+  api: FastifyInstance;
+  /** Starts listening and scheduling; returns the base URL. */
+  start(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  config: Config;
+  log: PinoLogger;
+  token: string;
+  /** Tests and benchmarks may swap the flows. */
+  flows?: Partial<Record<SyncType, Flow>>;
+  lockTtlMs?: number;
+}
+
+export function buildClients(config: Config, log: PinoLogger) {
+  const bp = config.brightpearl;
+  const wc = config.woocommerce;
+  if (!bp || !wc) return undefined;
+  const onRetry = (system: string) => (e: { attempt: number; delayMs: number; method: string; path: string; error: Error }) =>
+    log.warn({ system, attempt: e.attempt, delayMs: e.delayMs, call: `${e.method} ${e.path}`, err: e.error.message }, 'retrying a remote call');
+  const auth = bp.oauthToken
+    ? { kind: 'oauth' as const, appRef: bp.appRef, devRef: bp.devRef as string, accessToken: bp.oauthToken }
+    : bp.staffToken
+      ? { kind: 'staff' as const, appRef: bp.appRef, staffToken: bp.staffToken }
+      : { kind: 'system' as const, appRef: bp.appRef, accountToken: bp.accountToken as string };
+  return {
+    brightpearl: new BrightpearlClient({ baseUrl: bp.baseUrl, accountCode: bp.accountCode, auth, timeoutMs: bp.timeoutMs, onRetry: onRetry('brightpearl') }),
+    woocommerce: new WooCommerceClient({ url: wc.url, consumerKey: wc.consumerKey, consumerSecret: wc.consumerSecret, timeoutMs: wc.timeoutMs, onRetry: onRetry('woocommerce') }),
+  };
+}
+
+export async function createService(options: ServiceOptions): Promise<Service> {
+  const { config, log } = options;
+  const store = Store.open(config.db);
+  store.flows.ensure(config.flows);
+  const clients = buildClients(config, log);
+  const flows =
+    options.flows ??
+    (clients ? buildFlows({ brightpearl: clients.brightpearl, woocommerce: clients.woocommerce, inventoryWarehouseIds: () => config.inventoryWarehouseIds }) : {});
+  const engine = new Engine({ store, flows, log, lockTtlMs: options.lockTtlMs });
+  const scheduler = new Scheduler({ store, engine, log });
+  const api = await buildApi({ context: { store, engine, scheduler, version: VERSION }, token: options.token, logger: log });
+
+  let closed = false;
+  return {
+    config,
+    store,
+    engine,
+    scheduler,
+    api,
+    async start() {
+      for (const type of SYNC_TYPES) engine.recoverStaleLock(type);
+      const url = await api.listen({ host: config.host, port: config.port });
+      scheduler.start();
+      return url;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      scheduler.stop();
+      await engine.stop();
+      await api.close();
+      store.close();
+    },
+  };
+}
