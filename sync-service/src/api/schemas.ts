@@ -8,12 +8,18 @@ export const syncStatus = z.enum(SYNC_STATUSES, { message: `must be one of ${SYN
 
 const positiveId = z.coerce.number({ message: 'must be a number' }).int('must be a whole number').positive('must be positive').max(Number.MAX_SAFE_INTEGER);
 
+/** Rejects days that Date.parse would roll over, such as 2026-02-30. */
+function isRealDay(day: string): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}
+
 /** ISO 8601 date or date-time; a bare date means the start (from) or end (to) of that UTC day. */
 const isoInstant = (edge: 'start' | 'end') =>
   z
     .string()
     .trim()
-    .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)) && isRealDay(s.slice(0, 10)), {
       message: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z',
     })
     .transform((s) => {

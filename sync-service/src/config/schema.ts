@@ -11,7 +11,10 @@ export const cronExpression = z
   .string()
   .trim()
   .min(1)
-  .refine((value) => cron.validate(value), { message: 'is not a valid cron expression (e.g. "*/5 * * * *")' });
+  .refine((value) => value.split(/\s+/).length === 5 && cron.validate(value), {
+    // Five fields only: a seconds field would let one flow spend the whole Brightpearl budget.
+    message: 'is not a valid five-field cron expression (minute hour day month weekday, e.g. "*/5 * * * *")',
+  });
 
 const FlowConfigSchema = (type: SyncType) =>
   z
