@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApi } from './api/app';
+import type { ApiContext } from './api/context';
 import { BrightpearlClient } from './brightpearl/client';
 import type { Config } from './config/schema';
 import { SYNC_TYPES, type SyncType } from './domain/constants';
@@ -58,13 +59,40 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, log } = options;
   const store = Store.open(config.db);
   store.flows.ensure(config.flows);
+  if (!store.settings.hasMappings()) store.settings.saveMappings({ ...store.settings.mappings(), inventoryWarehouseIds: config.inventoryWarehouseIds });
   const clients = buildClients(config, log);
   const flows =
     options.flows ??
-    (clients ? buildFlows({ brightpearl: clients.brightpearl, woocommerce: clients.woocommerce, inventoryWarehouseIds: () => config.inventoryWarehouseIds }) : {});
+    (clients
+      ? buildFlows({ brightpearl: clients.brightpearl, woocommerce: clients.woocommerce, inventoryWarehouseIds: () => store.settings.mappings().inventoryWarehouseIds })
+      : {});
   const engine = new Engine({ store, flows, log, lockTtlMs: options.lockTtlMs });
   const scheduler = new Scheduler({ store, engine, log });
-  const api = await buildApi({ context: { store, engine, scheduler, version: VERSION }, token: options.token, logger: log });
+  const context: ApiContext = { store, engine, scheduler, version: VERSION };
+  if (clients) {
+    context.probes = {
+      brightpearl: async () => {
+        const warehouses = await clients.brightpearl.getWarehouses();
+        return `Connected to Brightpearl account ${config.brightpearl?.accountCode ?? ''} (${warehouses.length} warehouses).`;
+      },
+      woocommerce: async () => {
+        const res = await clients.woocommerce.get('products', { query: { per_page: 1, _fields: 'id' } });
+        return `Connected to WooCommerce at ${config.woocommerce?.url ?? ''} (${res.headers['x-wp-total'] ?? '?'} products).`;
+      },
+    };
+  }
+  const api = await buildApi({ context, token: options.token, logger: log });
+
+  // Retention: prune old attempt history hourly, in chunks, so the API is never blocked for long.
+  const prune = () => {
+    try {
+      const deleted = store.items.pruneAttempts(new Date(Date.now() - config.retentionDays * 86_400_000).toISOString());
+      if (deleted) log.info({ deleted, retentionDays: config.retentionDays }, 'pruned old attempt history');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'pruning attempt history failed');
+    }
+  };
+  let pruneTimer: NodeJS.Timeout | undefined;
 
   let closed = false;
   return {
@@ -77,11 +105,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       for (const type of SYNC_TYPES) engine.recoverStaleLock(type);
       const url = await api.listen({ host: config.host, port: config.port });
       scheduler.start();
+      prune();
+      pruneTimer = setInterval(prune, 3_600_000);
+      pruneTimer.unref();
       return url;
     },
     async close() {
       if (closed) return;
       closed = true;
+      if (pruneTimer) clearInterval(pruneTimer);
       scheduler.stop();
       await engine.stop();
       await api.close();

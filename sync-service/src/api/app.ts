@@ -9,6 +9,7 @@ import { installErrorHandler } from './plugins/error-handler';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/logs';
+import { settingsRoutes } from './routes/settings';
 
 export interface BuildApiOptions {
   context: ApiContext;
@@ -28,6 +29,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
       installBearerAuth(api, options.token);
       await flowRoutes(api, options.context);
       await logRoutes(api, options.context);
+      await settingsRoutes(api, options.context);
     },
     { prefix: '/api/v1' },
   );

@@ -41,9 +41,26 @@ export const FlowPatchBody = z
   .refine((b) => b.enabled !== undefined || b.schedule !== undefined, { message: 'send enabled and/or schedule' });
 
 export const RunStartBody = z
-  .object({ entityIds: z.array(z.string().trim().min(1).max(64)).min(1).max(1000).optional() })
+  .object({
+    entityIds: z.array(z.string().trim().min(1).max(64)).min(1).max(1000).optional(),
+    /** Re-read everything changed since this instant (a resync), instead of from the flow's watermark. */
+    since: isoInstant('start').optional(),
+  })
   .strict()
   .optional();
+
+export const SystemParams = z.object({ system: z.enum(['brightpearl', 'woocommerce'], { message: 'must be brightpearl or woocommerce' }) }).strict();
+
+export const HourlyQuery = z
+  .object({
+    type: syncType,
+    hours: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a number' }).int().min(1).max(168).default(24)),
+  })
+  .strict();
+
+export const PruneBody = z
+  .object({ olderThanDays: z.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650) })
+  .strict();
 
 const logFilters = {
   type: syncType,

@@ -81,7 +81,9 @@ export const ConfigSchema = z
     token: z.string().min(24, 'must be at least 24 characters').optional(),
     db: z.string().trim().min(1).default('./data/bpwc.sqlite'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Warehouses whose available stock is summed for WooCommerce; empty = all warehouses. */
+    /** Attempt history older than this is pruned (in small chunks, hourly). */
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+    /** Warehouses whose available stock is summed for WooCommerce; empty = all warehouses. Seeds the mappings on first start. */
     inventoryWarehouseIds: z.array(z.number().int().positive()).default([]),
     brightpearl: BrightpearlConfigSchema.optional(),
     woocommerce: WooCommerceConfigSchema.optional(),

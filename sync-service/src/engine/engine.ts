@@ -22,6 +22,7 @@ export interface EngineOptions {
 export interface StartOptions {
   trigger: string;
   scope?: string[];
+  since?: string;
 }
 
 interface ActiveRun {
@@ -147,6 +148,7 @@ export class Engine {
       log: this.log,
       signal: controller.signal,
       scope: options.scope,
+      since: options.since,
       seen: (refs) => {
         if (refs.length === 0) return;
         store.items.seen(type, refs);

@@ -13,6 +13,8 @@ export interface FlowContext {
   signal: AbortSignal;
   /** Entity ids this run is limited to (a retry of chosen rows); undefined = everything due. */
   scope?: string[];
+  /** A resync from this instant (ISO 8601 UTC) instead of the flow's own watermark. */
+  since?: string;
   /** Registers entities about to be handled (new ones appear as Pending). */
   seen(refs: EntityRef[]): void;
   /** Records what happened to entities; one transaction per call. */

@@ -3,6 +3,7 @@ import { openDatabase, type Db } from './database';
 import { FlowStore } from './flow-store';
 import { MappingStore } from './mapping-store';
 import { RunStore } from './run-store';
+import { SettingsStore } from './settings-store';
 import { SyncItemStore } from './sync-item-store';
 
 export class Store {
@@ -10,6 +11,7 @@ export class Store {
   readonly runs: RunStore;
   readonly items: SyncItemStore;
   readonly mappings: MappingStore;
+  readonly settings: SettingsStore;
 
   constructor(
     readonly db: Db,
@@ -19,6 +21,7 @@ export class Store {
     this.runs = new RunStore(db, clock);
     this.items = new SyncItemStore(db, clock);
     this.mappings = new MappingStore(db, clock);
+    this.settings = new SettingsStore(db, clock);
   }
 
   static open(file: string, clock: Clock = systemClock): Store {

@@ -284,6 +284,28 @@ export class SyncItemStore {
     return out;
   }
 
+  /** Synced and failed attempts per hour for the last `hours` hours (for the Flows tab chart). */
+  hourly(type: SyncType, hours: number): { hour: string; synced: number; failed: number }[] {
+    const now = this.clock();
+    const end = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+    const start = new Date(end.getTime() - (hours - 1) * 3_600_000);
+    const rows = this.db
+      .prepare(
+        `SELECT substr(a.at, 1, 13) AS hour,
+                SUM(a.outcome IN ('${ATTEMPT_OUTCOME.SYNCED}', '${ATTEMPT_OUTCOME.UNCHANGED}')) AS synced,
+                SUM(a.outcome = '${ATTEMPT_OUTCOME.FAILED}') AS failed
+         FROM sync_attempts a JOIN sync_items i ON i.id = a.item_id
+         WHERE a.at >= ? AND i.type = ? GROUP BY hour`,
+      )
+      .all(iso(start), type) as { hour: string; synced: number; failed: number }[];
+    const byHour = new Map(rows.map((r) => [r.hour, r]));
+    return Array.from({ length: hours }, (_, i) => {
+      const h = new Date(start.getTime() + i * 3_600_000).toISOString();
+      const r = byHour.get(h.slice(0, 13));
+      return { hour: h, synced: r?.synced ?? 0, failed: r?.failed ?? 0 };
+    });
+  }
+
   /** Deletes attempt history older than `before` in small chunks, so the API is never blocked for long. */
   pruneAttempts(before: string, chunk = 5000): number {
     const del = this.db.prepare('DELETE FROM sync_attempts WHERE id IN (SELECT id FROM sync_attempts WHERE at < ? LIMIT ?)');

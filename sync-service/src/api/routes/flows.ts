@@ -44,7 +44,7 @@ export async function flowRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     const { id } = parse(FlowParams, request.params, 'params');
     const body = parse(RunStartBody, request.body, 'body');
     try {
-      const { runId } = ctx.engine.start(id, { trigger: 'manual', scope: body?.entityIds });
+      const { runId } = ctx.engine.start(id, { trigger: body?.since ? 'resync' : 'manual', scope: body?.entityIds, since: body?.since });
       return reply.code(202).header('location', `/api/v1/runs/${runId}`).send({ runId });
     } catch (err) {
       if (err instanceof FlowBusyError) throw new ApiError(409, 'flow_busy', err.message);

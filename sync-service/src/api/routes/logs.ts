@@ -5,7 +5,7 @@ import { FlowBusyError, FlowUnavailableError } from '../../engine/errors';
 import { decodeCursor, type SyncItem } from '../../store/sync-item-store';
 import type { ApiContext } from '../context';
 import { ApiError, parse } from '../errors';
-import { LogParams, LogsExportQuery, LogsQuery, RetryBody } from '../schemas';
+import { HourlyQuery, LogParams, LogsExportQuery, LogsQuery, PruneBody, RetryBody } from '../schemas';
 
 const itemView = (i: SyncItem) => ({
   id: i.id,
@@ -95,5 +95,16 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       }
     }
     return { queued: items.length, runs };
+  });
+
+  app.post('/logs/prune', async (request) => {
+    const { olderThanDays } = parse(PruneBody, request.body, 'body');
+    const before = new Date(Date.now() - olderThanDays * 86_400_000).toISOString();
+    return { deleted: ctx.store.items.pruneAttempts(before), before };
+  });
+
+  app.get('/stats/hourly', async (request) => {
+    const q = parse(HourlyQuery, request.query, 'query');
+    return { type: q.type, buckets: ctx.store.items.hourly(q.type, q.hours) };
   });
 }

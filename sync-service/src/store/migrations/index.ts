@@ -1,5 +1,6 @@
 /** Numbered migrations, applied in order at start-up. Never edit a released one; add the next. */
 import { sql as initial } from './0001-initial';
+import { sql as settings } from './0002-settings';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'settings', sql: settings },
+];
