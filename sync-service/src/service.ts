@@ -36,6 +36,8 @@ export interface ServiceOptions {
   /** Tests and benchmarks may swap the flows. */
   flows?: Partial<Record<SyncType, Flow>>;
   lockTtlMs?: number;
+  /** Demo mode: serve the built admin page at /preview/. */
+  previewDir?: string;
 }
 
 export function buildClients(config: Config, log: PinoLogger) {
@@ -81,7 +83,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       },
     };
   }
-  const api = await buildApi({ context, token: options.token, logger: log });
+  const api = await buildApi({
+    context,
+    token: options.token,
+    logger: log,
+    preview: options.previewDir ? { dir: options.previewDir, token: options.token } : undefined,
+  });
 
   // Retention: prune old attempt history hourly, in chunks, so the API is never blocked for long.
   const prune = () => {

@@ -9,12 +9,15 @@ import { installErrorHandler } from './plugins/error-handler';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/logs';
+import { previewRoutes, type PreviewOptions } from './routes/preview';
 import { settingsRoutes } from './routes/settings';
 
 export interface BuildApiOptions {
   context: ApiContext;
   token: string;
   logger?: FastifyBaseLogger;
+  /** Demo mode only: serve the admin page outside WordPress. */
+  preview?: PreviewOptions;
 }
 
 export async function buildApi(options: BuildApiOptions): Promise<FastifyInstance> {
@@ -24,6 +27,10 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   });
   installErrorHandler(app);
   await app.register(async (open) => healthRoutes(open, options.context));
+  if (options.preview) {
+    const preview = options.preview;
+    await app.register(async (open) => previewRoutes(open, preview));
+  }
   await app.register(
     async (api) => {
       installBearerAuth(api, options.token);

@@ -6,6 +6,7 @@
  *   bpwc config       validate the configuration and print it with secrets redacted
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { ConfigError, loadConfig, redactConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { createLogger } from '../logger';
@@ -115,7 +116,8 @@ async function demo(): Promise<void> {
     overrides: { ...sims.overrides, flows: { inventory: { enabled: true, schedule: '* * * * *' } } },
   });
   const log = createLogger(config);
-  const service: Service = await createService({ config, log, token });
+  const previewDir = join(__dirname, '..', '..', '..', 'plugin', 'build');
+  const service: Service = await createService({ config, log, token, previewDir });
   onShutdown([() => service.close(), sims.close]);
   const url = await service.start();
   try {
@@ -126,6 +128,7 @@ async function demo(): Promise<void> {
   const lines = [
     '',
     'Brightpearl Sync for WooCommerce — demo is running',
+    `  Admin page preview ${url}/preview/`,
     `  Sync service API   ${url}/api/v1   (health: ${url}/health)`,
     `  API token          ${generatedToken ? `${token}   (generated for this run; set BPWC_TOKEN to choose one)` : '(from BPWC_TOKEN)'}`,
     `  Brightpearl (sim)  ${sims.overrides.brightpearl.baseUrl}/public-api/demo/   counters: ${sims.overrides.brightpearl.baseUrl}/__sim/counters`,

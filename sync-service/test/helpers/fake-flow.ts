@@ -22,6 +22,7 @@ export interface RecordedRun {
   runId: number;
   trigger: string;
   scope: string[] | undefined;
+  since: string | undefined;
   handled: string[];
   abortedAt: 'never' | 'while-held' | 'after';
   signal: AbortSignal;
@@ -78,7 +79,7 @@ export class FakeFlow implements Flow {
   }
 
   async run(ctx: FlowContext): Promise<void> {
-    const rec: RecordedRun = { runId: ctx.runId, trigger: ctx.trigger, scope: ctx.scope, handled: [], abortedAt: 'never', signal: ctx.signal };
+    const rec: RecordedRun = { runId: ctx.runId, trigger: ctx.trigger, scope: ctx.scope, since: ctx.since, handled: [], abortedAt: 'never', signal: ctx.signal };
     this.runs.push(rec);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
