@@ -115,7 +115,7 @@ async function demo(): Promise<void> {
     // Demo schedules are fast so a newcomer sees the flows at work within a minute.
     overrides: { ...sims.overrides, flows: { inventory: { enabled: true, schedule: '* * * * *' } } },
   });
-  const log = createLogger(config);
+  const log = createLogger(config, undefined, { readable: process.env.BPWC_LOG_FORMAT !== 'json' });
   const previewDir = join(__dirname, '..', '..', '..', 'plugin', 'build');
   const service: Service = await createService({ config, log, token, previewDir });
   onShutdown([() => service.close(), sims.close]);
