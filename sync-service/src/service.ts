@@ -70,7 +70,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       : {});
   const engine = new Engine({ store, flows, log, lockTtlMs: options.lockTtlMs });
   const scheduler = new Scheduler({ store, engine, log });
-  const context: ApiContext = { store, engine, scheduler, version: VERSION };
+  const context: ApiContext = {
+    store,
+    engine,
+    scheduler,
+    version: VERSION,
+    webhooks: {
+      woocommerceSecret: config.woocommerce?.webhookSecret,
+      brightpearlSecret: config.brightpearl?.webhookSecret,
+      brightpearlAccount: config.brightpearl?.accountCode,
+    },
+  };
   if (clients) {
     context.probes = {
       brightpearl: async () => {
@@ -93,7 +103,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   // Retention: prune old attempt history hourly, in chunks, so the API is never blocked for long.
   const prune = () => {
     try {
-      const deleted = store.items.pruneAttempts(new Date(Date.now() - config.retentionDays * 86_400_000).toISOString());
+      const before = new Date(Date.now() - config.retentionDays * 86_400_000).toISOString();
+      const deleted = store.items.pruneAttempts(before) + store.webhooks.prune(before);
       if (deleted) log.info({ deleted, retentionDays: config.retentionDays }, 'pruned old attempt history');
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'pruning attempt history failed');

@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/logs';
 import { previewRoutes, type PreviewOptions } from './routes/preview';
 import { settingsRoutes } from './routes/settings';
+import { webhookRoutes } from './routes/webhooks';
 
 export interface BuildApiOptions {
   context: ApiContext;
@@ -27,6 +28,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   });
   installErrorHandler(app);
   await app.register(async (open) => healthRoutes(open, options.context));
+  await app.register(async (hooks) => webhookRoutes(hooks, options.context));
   if (options.preview) {
     const preview = options.preview;
     await app.register(async (open) => previewRoutes(open, preview));

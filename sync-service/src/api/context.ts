@@ -10,6 +10,8 @@ export interface ApiContext {
   version: string;
   /** Cheap authenticated calls proving each remote system answers; absent when not configured. */
   probes?: Partial<Record<RemoteSystem, () => Promise<string>>>;
+  /** Secrets the webhook receivers check; a receiver without its secret refuses every delivery. */
+  webhooks?: { woocommerceSecret?: string; brightpearlSecret?: string; brightpearlAccount?: string };
   /** Choices read from both systems for the mappings editor. */
   referenceData?: () => Promise<ReferenceData>;
 }

@@ -45,6 +45,8 @@ export const BrightpearlConfigSchema = z
     /** OAuth instance app access token (needs devRef). */
     oauthToken: z.string().min(1).optional(),
     devRef: z.string().min(1).optional(),
+    /** Brightpearl does not sign webhooks: this secret travels in the webhook URL instead. */
+    webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     timeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
   })
   .strict()

@@ -5,6 +5,7 @@ import { MappingStore } from './mapping-store';
 import { RunStore } from './run-store';
 import { SettingsStore } from './settings-store';
 import { SyncItemStore } from './sync-item-store';
+import { WebhookStore } from './webhook-store';
 
 export class Store {
   readonly flows: FlowStore;
@@ -12,6 +13,7 @@ export class Store {
   readonly items: SyncItemStore;
   readonly mappings: MappingStore;
   readonly settings: SettingsStore;
+  readonly webhooks: WebhookStore;
 
   constructor(
     readonly db: Db,
@@ -22,6 +24,7 @@ export class Store {
     this.items = new SyncItemStore(db, clock);
     this.mappings = new MappingStore(db, clock);
     this.settings = new SettingsStore(db, clock);
+    this.webhooks = new WebhookStore(db, clock);
   }
 
   static open(file: string, clock: Clock = systemClock): Store {
