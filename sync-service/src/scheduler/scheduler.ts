@@ -19,11 +19,13 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly tasks = new Map<SyncType, { task: ScheduledTask; schedule: string }>();
   private started = false;
+  private startedAt = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
 
   start(): void {
     this.started = true;
+    this.startedAt = Date.now();
     for (const type of SYNC_TYPES) this.reload(type);
   }
 
@@ -56,6 +58,17 @@ export class Scheduler {
       if (err instanceof FlowBusyError) log.debug({ flow: type }, 'scheduled run skipped: the flow is still running');
       else log.warn({ flow: type, err: (err as Error).message }, 'scheduled run could not start');
     }
+  }
+
+  /** Milliseconds between two scheduled runs (from the next two fire times); null when not scheduled. */
+  intervalMs(type: SyncType): number | null {
+    const next = this.tasks.get(type)?.task.getNextRuns(2);
+    return next && next.length === 2 ? (next[1] as Date).getTime() - (next[0] as Date).getTime() : null;
+  }
+
+  /** When scheduling began in this process (a flow cannot be overdue before then). */
+  since(): number {
+    return this.startedAt;
   }
 
   nextRunAt(type: SyncType): Date | null {

@@ -46,6 +46,28 @@ function expectError(res: { statusCode: number; json(): any; body: string }, sta
   expect(res.body).not.toContain(TEST_TOKEN);
 }
 
+describe('flow state', () => {
+  it('is running with a fresh heartbeat, stalled when the heartbeat goes quiet or a scheduled run is overdue', async () => {
+    inventory.hold();
+    const started = await post('/api/v1/flows/inventory/runs');
+    expect((await get('/api/v1/flows/inventory')).json().state).toBe('running');
+    h.ctx.store.db.prepare("UPDATE flows SET heartbeat_at = '2020-01-01T00:00:00.000Z' WHERE id = 'inventory'").run();
+    expect((await get('/api/v1/flows/inventory')).json().state).toBe('stalled');
+    inventory.release();
+    await waitForRun(started.json().runId);
+    expect((await get('/api/v1/flows/inventory')).json().state).toBe('idle');
+
+    // Every minute, but the last run started long ago and the scheduler has been up for longer.
+    await patch('inventory', { schedule: '* * * * *' });
+    h.ctx.store.db.prepare("UPDATE runs SET started_at = '2020-01-01T00:00:00.000Z' WHERE flow_id = 'inventory'").run();
+    jest.spyOn(h.ctx.scheduler, 'since').mockReturnValue(Date.now() - 10 * 60_000);
+    expect((await get('/api/v1/flows/inventory')).json().state).toBe('stalled');
+    await patch('inventory', { enabled: false });
+    expect((await get('/api/v1/flows/inventory')).json().state).toBe('disabled');
+    expect((await get('/api/v1/flows/shipment')).json().state).toBe('unavailable');
+  });
+});
+
 describe('GET /api/v1/flows', () => {
   it('lists the five flows in order with the documented fields', async () => {
     const res = await get('/api/v1/flows');
@@ -62,7 +84,9 @@ describe('GET /api/v1/flows', () => {
         available: ['inventory', 'order', 'refund'].includes(f.id),
         enabled: true,
         schedule: NEVER,
+        state: f.available ? 'idle' : 'unavailable',
         running: null,
+        heartbeatAt: null,
         lastRun: null,
         nextRunAt: f.available ? expect.any(String) : null,
         counts: { pending: 0, synced: 0, failed: 0 },

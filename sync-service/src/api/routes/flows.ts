@@ -4,15 +4,36 @@ import { FlowBusyError, FlowUnavailableError } from '../../engine/errors';
 import type { ApiContext } from '../context';
 import { ApiError, parse } from '../errors';
 import { FlowParams, FlowPatchBody, RunParams, RunStartBody } from '../schemas';
-import type { RunRow } from '../../store';
+import type { FlowRow, RunRow } from '../../store';
 
 const runView = (run: RunRow | undefined) =>
   run ? { id: run.id, trigger: run.trigger, startedAt: run.startedAt, finishedAt: run.finishedAt, status: run.status, counts: run.counts, error: run.error } : null;
+
+/** A run's heartbeat older than this means its process stopped beating (the lock TTL default). */
+const HEARTBEAT_STALE_MS = 60_000;
+
+/**
+ * `stalled` when a scheduled run is overdue (nothing started for two intervals plus a minute) or a
+ * running run's heartbeat went quiet: something a store owner should look at.
+ */
+function flowState(ctx: ApiContext, type: SyncType, flow: FlowRow, lastRun: RunRow | undefined, now = Date.now()) {
+  if (!ctx.engine.isAvailable(type)) return 'unavailable';
+  if (flow.lockOwner) {
+    const beat = flow.heartbeatAt ? Date.parse(flow.heartbeatAt) : 0;
+    return now - beat > HEARTBEAT_STALE_MS ? 'stalled' : 'running';
+  }
+  if (!flow.enabled) return 'disabled';
+  const interval = ctx.scheduler.intervalMs(type);
+  if (interval === null) return 'idle';
+  const reference = Math.max(lastRun ? Date.parse(lastRun.startedAt) : 0, ctx.scheduler.since());
+  return now - reference > 2 * interval + 60_000 ? 'stalled' : 'idle';
+}
 
 export function flowView(ctx: ApiContext, type: SyncType) {
   const flow = ctx.store.flows.get(type);
   if (!flow) throw new ApiError(404, 'not_found', `No flow ${type}`);
   const def = FLOW_DEFINITIONS[type];
+  const lastRun = ctx.store.runs.latest(type);
   return {
     id: type,
     name: def.name,
@@ -20,8 +41,10 @@ export function flowView(ctx: ApiContext, type: SyncType) {
     available: ctx.engine.isAvailable(type),
     enabled: flow.enabled,
     schedule: flow.schedule,
+    state: flowState(ctx, type, flow, lastRun),
     running: flow.lockRunId,
-    lastRun: runView(ctx.store.runs.latest(type)),
+    heartbeatAt: flow.heartbeatAt,
+    lastRun: runView(lastRun),
     nextRunAt: ctx.scheduler.nextRunAt(type)?.toISOString() ?? null,
     counts: ctx.store.items.counts(type),
   };
