@@ -14,6 +14,7 @@ import { Engine } from './engine/engine';
 import type { Flow } from './engine/flow';
 import { buildFlows } from './flows';
 import { Scheduler } from './scheduler/scheduler';
+import { readReferenceData } from './settings/reference';
 import { Store } from './store';
 import { WooCommerceClient } from './woocommerce/client';
 import { VERSION } from './version';
@@ -66,7 +67,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const flows =
     options.flows ??
     (clients
-      ? buildFlows({ brightpearl: clients.brightpearl, woocommerce: clients.woocommerce, inventoryWarehouseIds: () => store.settings.mappings().inventoryWarehouseIds })
+      ? buildFlows({
+          brightpearl: clients.brightpearl,
+          woocommerce: clients.woocommerce,
+          inventoryWarehouseIds: () => store.settings.mappings().inventoryWarehouseIds,
+          mappings: () => store.settings.mappings(),
+        })
       : {});
   const engine = new Engine({ store, flows, log, lockTtlMs: options.lockTtlMs });
   const scheduler = new Scheduler({ store, engine, log });
@@ -82,6 +88,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     },
   };
   if (clients) {
+    context.referenceData = () => readReferenceData(clients.brightpearl, clients.woocommerce);
     context.probes = {
       brightpearl: async () => {
         const warehouses = await clients.brightpearl.getWarehouses();

@@ -52,9 +52,10 @@ describe('openDatabase', () => {
 
   it('rolls a failing migration back completely', () => {
     const db = new Database(tmp.path());
-    const bad = { version: 2, name: 'bad', sql: 'CREATE TABLE ok_table (x INTEGER); CREATE TABLE broken (;' };
+    const next = Math.max(...MIGRATIONS.map((m) => m.version)) + 1;
+    const bad = { version: next, name: 'bad', sql: 'CREATE TABLE ok_table (x INTEGER); CREATE TABLE broken (;' };
     expect(() => migrate(db, [...MIGRATIONS, bad])).toThrow();
-    expect(db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ok_table'").pluck().get()).toBe(0);
     db.close();
   });
