@@ -4,13 +4,15 @@
  * their caps, resource search, product availability quirks and the per-account request cap with
  * its headers. Fault injection and call counters come from the shared controls (`/__sim/...`).
  *
- * More endpoints (orders, sales credits, contacts, goods-out, webhooks) plug in as further route
- * modules in `ROUTE_MODULES`, using the same state and envelope helpers.
+ * Route modules (`ROUTE_MODULES`): products and prices, warehouses and availability, reference
+ * data, contacts, sales orders / orders / credits, customer payments, goods-out notes, webhooks.
+ * Webhooks are delivered from data changes by the WebhookDispatcher.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { buildCatalog, type Catalog, type CatalogOptions } from '../catalog';
 import { installControls, type Controls, type SimulatorControls } from '../shared/controls';
 import { seededRandom } from '../shared/random';
+import { OrderActivity, type ActivityReport, type OrderActivityOptions } from './activity';
 import { createState, randomStockActivity, setStock, type BrightpearlSimState, type StockLevel } from './data';
 import {
   BrightpearlApiError,
@@ -19,16 +21,35 @@ import {
   sendErrors,
   type BrightpearlRouteModule,
 } from './envelope';
+import { createNoteForOrder, shipNote, unfulfilledRows, type NoteRequest } from './goods-out';
+import { contactRoutes } from './routes/contacts';
+import { goodsOutRoutes } from './routes/goods-out';
+import { orderRoutes } from './routes/orders';
+import { paymentRoutes } from './routes/payments';
 import { productRoutes } from './routes/products';
+import { referenceRoutes } from './routes/reference';
 import { warehouseRoutes } from './routes/warehouses';
+import { webhookRoutes } from './routes/webhooks';
+import { requireOrder, setOrderStatus } from './sales';
+import { seedAccount, trackingNumberFor } from './seed';
 import { ThrottleWindow, type ThrottleState } from './throttle';
+import { WebhookDispatcher } from './webhooks';
 
 export const API_PREFIX = '/public-api/';
 export const REMAINING_HEADER = 'brightpearl-requests-remaining';
 export const PERIOD_HEADER = 'brightpearl-next-throttle-period';
 
 /** Route modules, each registered under `/public-api/:accountCode`. */
-export const ROUTE_MODULES: BrightpearlRouteModule[] = [productRoutes, warehouseRoutes];
+export const ROUTE_MODULES: BrightpearlRouteModule[] = [
+  productRoutes,
+  warehouseRoutes,
+  referenceRoutes,
+  contactRoutes,
+  orderRoutes,
+  paymentRoutes,
+  goodsOutRoutes,
+  webhookRoutes,
+];
 
 export interface BrightpearlSimulatorOptions {
   catalog?: Catalog | CatalogOptions;
@@ -48,6 +69,19 @@ export interface BrightpearlSimulatorOptions {
   controls?: Partial<Controls>;
   seed?: number;
   logger?: boolean;
+  /** Seed customers, phone orders with goods-out notes, payments and a credit (default true). */
+  seedOrders?: boolean;
+  /** Webhook calls go out this long after the change (batched meanwhile). Default 1000; tests ~10. */
+  webhookDelayMs?: number;
+  /** Attempts per webhook call (QoS retries included). Default 5. */
+  webhookMaxAttempts?: number;
+  /** First webhook retry delay, doubled per attempt. Default `webhookDelayMs`. */
+  webhookRetryDelayMs?: number;
+  webhookTimeoutMs?: number;
+  /** The warehouse side of `startActivity` / `activityTick` (default on). */
+  orderActivity?: boolean | OrderActivityOptions;
+  /** The account's clock (record timestamps). */
+  now?: () => number;
 }
 
 export interface BrightpearlSimulator {
@@ -58,10 +92,29 @@ export interface BrightpearlSimulator {
   /** Starts listening; returns the base URL to give the client (`http://127.0.0.1:port`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
+  webhooks: WebhookDispatcher;
   setStock(productId: number, warehouseId: number, change: { inStock?: number; allocated?: number }): StockLevel;
-  /** Every interval, changes the stock of a few random products (demo). */
+  /**
+   * Every interval: the stock of a few random products changes, and (unless `orderActivity:
+   * false`) the warehouse works on orders: goods-out notes, tracking, shipping, invoicing (demo).
+   */
   startActivity(intervalMs?: number): void;
   stopActivity(): void;
+  /** One activity tick now; what the order side did (deterministic for a seed). */
+  activityTick(): ActivityReport;
+  /** Moves an order to a status with the API's rules (throws BrightpearlApiError when refused). */
+  setOrderStatus(orderId: number, statusId: number, note?: string): void;
+  /** A goods-out note for (part of) an order; default everything not yet on a note. Returns its id. */
+  createGoodsOutNote(orderId: number, request?: Omit<NoteRequest, 'historic'>): number;
+  /** Sets tracking (when given) and ships a note (SHW). */
+  shipGoodsOutNote(noteId: number, opts?: { reference?: string; shippingMethodId?: number }): void;
+  /**
+   * Puts everything left of an order on one note and ships it with a tracking number in the
+   * carrier's format (or `reference`). Returns the note id, or undefined when nothing was left.
+   */
+  shipOrder(orderId: number, opts?: { reference?: string }): number | undefined;
+  /** Resolves once every queued webhook call (and its retries) is done. */
+  webhooksIdle(): Promise<void>;
 }
 
 export const SIMULATOR_DEFAULTS = {
@@ -117,12 +170,29 @@ export async function createBrightpearlSimulator(options: BrightpearlSimulatorOp
     oauthToken: options.oauthToken ?? SIMULATOR_DEFAULTS.oauthToken,
     devRef: options.devRef ?? SIMULATOR_DEFAULTS.devRef,
   };
-  const state = createState({ catalog, accountCode });
+  const state = createState({ catalog, accountCode, now: options.now });
+  const seed = options.seed ?? 1;
+  if (options.seedOrders !== false) seedAccount(state, seededRandom(seed + 104_729));
+  const webhooks = new WebhookDispatcher(state, {
+    delayMs: options.webhookDelayMs,
+    maxAttempts: options.webhookMaxAttempts,
+    retryDelayMs: options.webhookRetryDelayMs,
+    timeoutMs: options.webhookTimeoutMs,
+  });
   const throttle = new ThrottleWindow(
     options.requestsPerMinute ?? SIMULATOR_DEFAULTS.requestsPerMinute,
     options.throttleWindowMs ?? SIMULATOR_DEFAULTS.throttleWindowMs,
   );
-  const activityRandom = seededRandom((options.seed ?? 1) + 7919);
+  const activityRandom = seededRandom(seed + 7919);
+  const orderActivity =
+    options.orderActivity === false
+      ? undefined
+      : new OrderActivity(state, seededRandom(seed + 15_485_863), typeof options.orderActivity === 'object' ? options.orderActivity : {});
+  const trackingRandom = seededRandom(seed + 32_452_843);
+  const tick = (): ActivityReport => {
+    randomStockActivity(state, activityRandom);
+    return orderActivity?.step() ?? { notesCreated: [], notesTracked: [], notesShipped: [], statusChanges: [] };
+  };
 
   const app = Fastify({ logger: options.logger ?? false });
   /** The throttle state a counted request left behind, for its response headers. */
@@ -177,7 +247,7 @@ export async function createBrightpearlSimulator(options: BrightpearlSimulatorOp
   app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('ignore', 'ignore'));
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof BrightpearlApiError) return sendErrors(reply, error.status, [{ code: error.code, message: error.message }]);
+    if (error instanceof BrightpearlApiError) return sendErrors(reply, error.status, error.entries);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 400 || status === 415) {
       // Fastify's body parser: a missing or broken JSON body.
@@ -194,7 +264,7 @@ export async function createBrightpearlSimulator(options: BrightpearlSimulatorOp
 
   await app.register(
     async (api) => {
-      for (const register of ROUTE_MODULES) register(api, { state });
+      for (const register of ROUTE_MODULES) register(api, { state, webhooks });
     },
     { prefix: '/public-api/:accountCode' },
   );
@@ -210,20 +280,34 @@ export async function createBrightpearlSimulator(options: BrightpearlSimulatorOp
     state,
     controls,
     throttle,
+    webhooks,
     async listen(port = 0, host = '127.0.0.1') {
       return app.listen({ port, host });
     },
     async close() {
       stopActivity();
+      webhooks.close();
       await app.close();
     },
     setStock: (productId, warehouseId, change) => setStock(state, productId, warehouseId, change),
     startActivity(intervalMs = 3000) {
       stopActivity();
-      activity = setInterval(() => randomStockActivity(state, activityRandom), intervalMs);
+      activity = setInterval(tick, intervalMs);
       // Demo noise must never keep a process alive on its own.
       activity.unref();
     },
     stopActivity,
+    activityTick: tick,
+    setOrderStatus: (orderId, statusId, note) => setOrderStatus(state, orderId, statusId, note),
+    createGoodsOutNote: (orderId, request = {}) => createNoteForOrder(state, orderId, { source: 'helper', ...request }),
+    shipGoodsOutNote: (noteId, opts = {}) => shipNote(state, noteId, opts),
+    shipOrder(orderId, opts = {}) {
+      const order = requireOrder(state, orderId, 'SO');
+      if (unfulfilledRows(state, order).length === 0) return undefined;
+      const noteId = createNoteForOrder(state, orderId, { source: 'helper' });
+      shipNote(state, noteId, { reference: opts.reference ?? trackingNumberFor(order.delivery.shippingMethodId, trackingRandom) });
+      return noteId;
+    },
+    webhooksIdle: () => webhooks.idle(),
   };
 }

@@ -1,12 +1,17 @@
 /**
- * The simulated Brightpearl account's data, built from the shared catalogue, and the only place
- * that changes it: every mutation goes through a function here and is announced to `onChange`
- * listeners (so webhooks can later be emitted from one place).
+ * The simulated Brightpearl account's data, built from the shared catalogue. Every mutation goes
+ * through a function (products and stock here; contacts, orders, credits and payments in
+ * `sales.ts`; goods-out notes in `goods-out.ts`; webhook subscriptions in `webhooks.ts`) and is
+ * announced to `onChange` listeners, which is where webhooks are delivered from.
  * The `*View` functions render records the way the API returns them.
  */
 import type { Catalog, CatalogProduct } from '../catalog';
 import { expandIdSet, idSetContains, idSetSize, type ParsedIdSet } from '../../brightpearl/idset';
 import { pick, randomInt, type Random } from '../shared/random';
+import type { SimGoodsOutNote } from './goods-out';
+import { defaultReferenceData, type ReferenceData } from './reference';
+import type { SimContact, SimOrder, SimPayment, SimPostalAddress } from './sales';
+import type { SimWebhook, WebhookDelivery } from './webhooks';
 
 export interface SimVariation {
   optionId: number;
@@ -57,15 +62,56 @@ export interface StockLevel {
   allocated: number;
 }
 
+/**
+ * Events the simulator raises (`{resource}.{lifecycle}[.{specifier}]`). `order.created` is raised
+ * for new sales credits but, as observed on a real account, cannot be subscribed to.
+ */
+export type SimEvent =
+  | 'product.created'
+  | 'product.modified'
+  | 'product.modified.on-hand-modified'
+  | 'sales-order.created'
+  | 'order.created'
+  | 'order.modified'
+  | 'order.modified.order-status'
+  | 'order.modified.fully-shipped'
+  | 'goods-out-note.created'
+  | 'goods-out-note.modified'
+  | 'goods-out-note.modified.printed'
+  | 'goods-out-note.modified.un-printed'
+  | 'goods-out-note.modified.picked'
+  | 'goods-out-note.modified.un-picked'
+  | 'goods-out-note.modified.packed'
+  | 'goods-out-note.modified.un-packed'
+  | 'goods-out-note.modified.shipped';
+
 /** One announced change, shaped like a Brightpearl webhook event. */
 export interface DataChange {
+  /** `product`, `sales-order`, `order`, `goods-out-note`. */
   resourceType: string;
   lifecycleEvent: 'created' | 'modified' | 'destroyed';
   /** e.g. `product.modified.on-hand-modified`. */
-  fullEvent: string;
+  fullEvent: SimEvent;
   ids: number[];
   /** Epoch ms. */
   raisedOn: number;
+}
+
+/** Id sequences of the account (each record type has its own, as in Brightpearl). */
+export interface IdSequences {
+  product: number;
+  contact: number;
+  address: number;
+  /** Sales orders and credits share one id space. */
+  order: number;
+  orderRow: number;
+  orderNote: number;
+  payment: number;
+  journal: number;
+  goodsOutNote: number;
+  /** Goods-out `lastEventVersion`: one counter for the account. */
+  eventVersion: number;
+  webhook: number;
 }
 
 export interface BrightpearlSimState {
@@ -82,6 +128,21 @@ export interface BrightpearlSimState {
   availabilityOmitted: Set<number>;
   /** Ids that make product-availability answer 400 for the whole request (observed behaviour; cause unknown). */
   availabilityRejected: Set<number>;
+  reference: ReferenceData;
+  contacts: Map<number, SimContact>;
+  postalAddresses: Map<number, SimPostalAddress>;
+  /** Sales orders and sales credits by id. */
+  orders: Map<number, SimOrder>;
+  /** `{SO|SC}|{installedIntegrationInstanceId}|{externalRef}` → order id (the idempotency key). */
+  orderKeys: Map<string, number>;
+  payments: Map<number, SimPayment>;
+  /** `{paymentMethodCode}|{transactionRef}` → payment id. */
+  paymentKeys: Map<string, number>;
+  goodsOutNotes: Map<number, SimGoodsOutNote>;
+  webhooks: Map<number, SimWebhook>;
+  /** Recent webhook calls, newest last (bounded). */
+  webhookDeliveries: WebhookDelivery[];
+  sequences: IdSequences;
   now: () => number;
   listeners: Set<(change: DataChange) => void>;
 }
@@ -155,9 +216,39 @@ export function createState(opts: { catalog: Catalog; accountCode: string; now?:
     prices,
     availabilityOmitted: new Set(catalog.quirks.noAvailability),
     availabilityRejected: new Set(),
+    reference: defaultReferenceData(),
+    contacts: new Map(),
+    postalAddresses: new Map(),
+    orders: new Map(),
+    orderKeys: new Map(),
+    payments: new Map(),
+    paymentKeys: new Map(),
+    goodsOutNotes: new Map(),
+    webhooks: new Map(),
+    webhookDeliveries: [],
+    sequences: {
+      product: catalog.products.reduce((max, p) => Math.max(max, p.bpId), 0) + 1,
+      contact: 3301,
+      address: 5501,
+      order: 41001,
+      orderRow: 99001,
+      orderNote: 7001,
+      payment: 935001,
+      journal: 60001,
+      goodsOutNote: 801,
+      eventVersion: 3131001,
+      webhook: 11,
+    },
     now: opts.now ?? Date.now,
     listeners: new Set(),
   };
+}
+
+/** The next id of a record type. */
+export function nextId(state: BrightpearlSimState, kind: keyof IdSequences): number {
+  const id = state.sequences[kind];
+  state.sequences[kind] = id + 1;
+  return id;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,6 +263,13 @@ export function onChange(state: BrightpearlSimState, listener: (change: DataChan
 function emit(state: BrightpearlSimState, change: Omit<DataChange, 'raisedOn'>): void {
   const full: DataChange = { ...change, raisedOn: state.now() };
   for (const listener of state.listeners) listener(full);
+}
+
+/** Announces a change to every listener (for the other data modules). */
+export function announce(state: BrightpearlSimState, fullEvent: SimEvent, ids: number[]): void {
+  if (ids.length === 0) return;
+  const [resourceType = '', lifecycle = 'modified'] = fullEvent.split('.');
+  emit(state, { resourceType, lifecycleEvent: lifecycle as DataChange['lifecycleEvent'], fullEvent, ids: [...ids] });
 }
 
 function requireProduct(state: BrightpearlSimState, productId: number): SimProduct {
@@ -211,6 +309,35 @@ export function setStock(
   touch(state, product);
   emit(state, { resourceType: 'product', lifecycleEvent: 'modified', fullEvent: 'product.modified.on-hand-modified', ids: [productId] });
   return { ...next };
+}
+
+/** Adds a (stock-tracked, simple) product with no stock yet; announces `product.created`. */
+export function createProduct(
+  state: BrightpearlSimState,
+  input: { sku: string; name: string; description?: string; stockTracked?: boolean; price?: string },
+): SimProduct {
+  const id = nextId(state, 'product');
+  const now = state.now();
+  const product: SimProduct = {
+    id,
+    sku: input.sku,
+    name: input.name,
+    description: input.description ?? '',
+    productGroupId: 0,
+    stockTracked: input.stockTracked ?? true,
+    status: 'LIVE',
+    brandId: 10,
+    productTypeId: input.stockTracked === false ? 2 : 1,
+    categoryCode: 300,
+    createdOn: now,
+    updatedOn: now,
+    version: now,
+  };
+  state.products.set(id, product);
+  state.stock.set(id, new Map());
+  state.prices.set(id, new Map([[RETAIL_PRICE_LIST_ID, { '1': input.price ?? '0.00' }]]));
+  emit(state, { resourceType: 'product', lifecycleEvent: 'created', fullEvent: 'product.created', ids: [id] });
+  return product;
 }
 
 export type ProductPatch = Partial<Pick<SimProduct, 'sku' | 'name' | 'description' | 'status' | 'stockTracked'>>;

@@ -7,7 +7,7 @@
 import { parseIdSet, idSetContains } from '../../brightpearl/idset';
 import { BrightpearlApiError, ERROR_CODES } from './envelope';
 
-export type ReportDataType = 'IDSET' | 'INTEGER' | 'STRING' | 'SEARCH_STRING' | 'BOOLEAN' | 'PERIOD';
+export type ReportDataType = 'IDSET' | 'INTEGER' | 'DECIMAL' | 'STRING' | 'SEARCH_STRING' | 'BOOLEAN' | 'PERIOD';
 export type SearchValue = string | number | boolean | null;
 
 export interface SearchColumnDef<R> {
@@ -94,6 +94,11 @@ function buildFilter<R>(column: SearchColumnDef<R>, raw: string): (record: R) =>
     }
     case 'INTEGER': {
       if (!/^-?\d+$/.test(raw)) throw unparsable(name, raw, type);
+      const n = Number(raw);
+      return (r) => column.value(r) === n;
+    }
+    case 'DECIMAL': {
+      if (!/^-?\d+(\.\d+)?$/.test(raw)) throw unparsable(name, raw, type);
       const n = Number(raw);
       return (r) => column.value(r) === n;
     }
