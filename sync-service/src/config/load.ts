@@ -22,6 +22,7 @@ export const ENV_KEYS: { env: string; path: string[]; kind: 'string' | 'int' | '
   { env: 'BPWC_BRIGHTPEARL_STAFF_TOKEN', path: ['brightpearl', 'staffToken'], kind: 'string' },
   { env: 'BPWC_BRIGHTPEARL_OAUTH_TOKEN', path: ['brightpearl', 'oauthToken'], kind: 'string' },
   { env: 'BPWC_BRIGHTPEARL_DEV_REF', path: ['brightpearl', 'devRef'], kind: 'string' },
+  { env: 'BPWC_BRIGHTPEARL_INSTANCE_ID', path: ['brightpearl', 'integrationInstanceId'], kind: 'int' },
   { env: 'BPWC_BRIGHTPEARL_WEBHOOK_SECRET', path: ['brightpearl', 'webhookSecret'], kind: 'string' },
   { env: 'BPWC_WC_URL', path: ['woocommerce', 'url'], kind: 'string' },
   { env: 'BPWC_WC_CONSUMER_KEY', path: ['woocommerce', 'consumerKey'], kind: 'string' },

@@ -45,6 +45,11 @@ export const BrightpearlConfigSchema = z
     /** OAuth instance app access token (needs devRef). */
     oauthToken: z.string().min(1).optional(),
     devRef: z.string().min(1).optional(),
+    /**
+     * Sent as `installedIntegrationInstanceId` with orders and credits: together with `externalRef`
+     * Brightpearl treats a repeated create as the same one. OAuth apps get it with their token.
+     */
+    integrationInstanceId: z.number().int().positive().optional(),
     /** Brightpearl does not sign webhooks: this secret travels in the webhook URL instead. */
     webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     timeoutMs: z.number().int().min(1000).max(300_000).default(30_000),

@@ -31,6 +31,8 @@ export const ATTEMPT_OUTCOME = {
   UNCHANGED: 'unchanged',
   RETRY: 'retry',
   QUEUED: 'queued',
+  /** Written before a remote create, so a crash before the local commit is found and linked, never redone. */
+  INTENT: 'intent',
 } as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOME)[keyof typeof ATTEMPT_OUTCOME];
 

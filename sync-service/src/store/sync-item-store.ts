@@ -177,6 +177,34 @@ export class SyncItemStore {
     return counts;
   }
 
+  /**
+   * Records the intent to create something remote for an entity (its own transaction, committed
+   * before the remote call). After a crash, `intentOf()` tells the flow to look the entity up
+   * remotely (e.g. by externalRef) before creating it again.
+   */
+  recordIntent(type: SyncType, entityId: string, intent: Record<string, unknown>, runId: number | null = null): void {
+    const now = iso(this.clock());
+    this.db.transaction(() => {
+      const item = this.db.prepare('SELECT id FROM sync_items WHERE type = ? AND entity_id = ?').get(type, entityId) as { id: number } | undefined;
+      if (!item) throw new Error(`recordIntent(): ${type} ${entityId} was never registered with seen()`);
+      this.db.prepare('UPDATE sync_items SET last_value = ? WHERE id = ?').run(JSON.stringify({ intent, at: now }), item.id);
+      this.db
+        .prepare('INSERT INTO sync_attempts (item_id, run_id, at, outcome, message, request) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(item.id, runId, now, ATTEMPT_OUTCOME.INTENT, 'About to create it remotely', summarize(intent));
+    })();
+  }
+
+  /** The intent recorded for an entity and not yet replaced by a synced value, if any. */
+  intentOf(type: SyncType, entityId: string): { intent: Record<string, unknown>; at: string } | undefined {
+    const raw = this.db.prepare('SELECT last_value FROM sync_items WHERE type = ? AND entity_id = ?').pluck().get(type, entityId) as string | null | undefined;
+    if (!raw || !raw.startsWith('{"intent"')) return undefined;
+    try {
+      return JSON.parse(raw) as { intent: Record<string, unknown>; at: string };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Re-queues items (status Pending, a "queued" history row). Returns the affected items. */
   requeue(selector: { ids: number[] } | { type: SyncType; status: SyncStatus }, message = 'Retry requested'): SyncItem[] {
     const now = iso(this.clock());

@@ -384,3 +384,27 @@ describe('counts(), attempts(), pruneAttempts()', () => {
     expect(store.items.counts('inventory').failed).toBe(2);
   });
 });
+
+describe('intents (exactly-once bookkeeping)', () => {
+  const { useTempDir } = require('../helpers/tmp') as typeof import('../helpers/tmp');
+  const { Store } = require('../../src/store') as typeof import('../../src/store');
+  const tmpIntent = useTempDir('bpwc-intent-');
+
+  it('is committed on its own, survives a reopen, shows in history and is replaced once synced', () => {
+    const file = tmpIntent.path();
+    let store = Store.open(file);
+    store.items.seen('order', [{ entityId: '1234', info: '1234' }]);
+    store.items.recordIntent('order', '1234', { externalRef: '1234', action: 'create sales order' }, null);
+    store.close();
+    // A crash here: the process dies before the remote answer is recorded.
+    store = Store.open(file);
+    expect(store.items.intentOf('order', '1234')?.intent).toEqual({ externalRef: '1234', action: 'create sales order' });
+    const item = store.items.getByEntity('order', '1234');
+    expect(item?.status).toBe('pending');
+    expect(store.items.attempts(item?.id as number)[0]).toMatchObject({ outcome: 'intent' });
+    store.items.record('order', null, [{ entityId: '1234', status: 'synced', value: 'bp:41872' }]);
+    expect(store.items.intentOf('order', '1234')).toBeUndefined();
+    expect(() => store.items.recordIntent('order', 'nope', {})).toThrow(/never registered/);
+    store.close();
+  });
+});
