@@ -72,6 +72,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
           woocommerce: clients.woocommerce,
           inventoryWarehouseIds: () => store.settings.mappings().inventoryWarehouseIds,
           mappings: () => store.settings.mappings(),
+          integrationInstanceId: config.brightpearl?.integrationInstanceId,
         })
       : {});
   const engine = new Engine({ store, flows, log, lockTtlMs: options.lockTtlMs });

@@ -95,7 +95,7 @@ async function startSimulators(activityMs: number) {
     brightpearl,
     woocommerce,
     overrides: {
-      brightpearl: { baseUrl: bpUrl, accountCode: 'demo', appRef: 'demo_bpwc', accountToken },
+      brightpearl: { baseUrl: bpUrl, accountCode: 'demo', appRef: 'demo_bpwc', accountToken, integrationInstanceId: 27 },
       woocommerce: { url: wcUrl, consumerKey, consumerSecret, webhookSecret },
     },
     close: async () => {

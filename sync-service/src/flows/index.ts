@@ -1,16 +1,20 @@
 /** The flows this version ships, built from configuration and the two clients. */
+import type { BrightpearlClient } from '../brightpearl/client';
 import type { SyncType } from '../domain/constants';
 import type { Flow } from '../engine/flow';
 import type { Mappings } from '../settings/mappings';
-import { InventoryFlow, type InventorySource, type InventoryTarget } from './inventory';
-import { ProductFlow, type ProductSource, type ProductTarget } from './product';
+import type { WooCommerceClient } from '../woocommerce/client';
+import { InventoryFlow } from './inventory';
+import { ProductFlow } from './product';
 
 export interface FlowDependencies {
-  brightpearl: InventorySource & ProductSource;
-  woocommerce: InventoryTarget & ProductTarget;
+  brightpearl: BrightpearlClient;
+  woocommerce: WooCommerceClient;
   inventoryWarehouseIds: () => number[];
   /** The store owner's saved mappings (read at use, so a change applies without a restart). */
   mappings: () => Mappings;
+  /** Brightpearl `installedIntegrationInstanceId`, sent with orders and credits when known. */
+  integrationInstanceId?: number;
 }
 
 export function buildFlows(deps: FlowDependencies): Partial<Record<SyncType, Flow>> {
