@@ -2,6 +2,9 @@
  * WooCommerce wc/v3 REST client: auth chosen by scheme (Basic over https, OAuth 1.0a over http),
  * retries only for what a retry can fix (5xx, 429, timeouts, host HTML pages), paging by headers,
  * SKU lookup across products and variations, and batches whose every per-item error is reported.
+ * Orders and refunds are read in drift-safe modified-date windows (§3); creates that must not
+ * happen twice (refunds, notes, trackings, webhooks) are only retried when WooCommerce cannot
+ * have seen them. Shipment Tracking is optional: its calls answer null when it is not installed.
  */
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -20,14 +23,27 @@ import { rfc3986, signUrl, type OAuthSignatureMethod } from './oauth';
 import {
   BatchItemErrorSchema,
   BatchResponseSchema,
+  OrderNoteSchema,
+  OrderRefundsProbeSchema,
+  OrderSchema,
   PRODUCT_SUMMARY_FIELDS,
   ProductSchema,
   ProductSummarySchema,
+  RefundSchema,
+  ShipmentTrackingItemSchema,
+  StoreRefundSchema,
   VariationSchema,
+  WebhookSchema,
   WooErrorSchema,
+  type WooOrder,
+  type WooOrderNote,
   type WooProduct,
   type WooProductSummary,
+  type WooRefund,
+  type WooRefundWithParent,
+  type WooShipmentTrackingItem,
   type WooVariation,
+  type WooWebhook,
 } from './schemas';
 
 /** WooCommerce's default (and usual) batch limit. */
@@ -64,6 +80,15 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** REST namespace; default `wc/v3` (e.g. `wc-shipment-tracking/v3`). */
+  namespace?: string;
+  /**
+   * false for creates that must not happen twice (refunds, notes, trackings, webhooks, orders):
+   * retried only when WooCommerce cannot have seen the request (the host's 429, connection
+   * refused). Any other failure is thrown as is (its `retryable` still says whether trying again
+   * later makes sense, after checking the create did not land).
+   */
+  idempotent?: boolean;
 }
 
 export interface WooResponse<T> {
@@ -119,6 +144,69 @@ export interface VariationWrite {
   meta_data?: MetaDataWrite[];
   [field: string]: unknown;
 }
+
+export interface OrderUpdate {
+  /** The transition runs after the other fields are saved, with its side effects (§5.4). */
+  status?: string;
+  meta_data?: MetaDataWrite[];
+  customer_note?: string;
+  transaction_id?: string;
+  set_paid?: boolean;
+  /** Newer source: record the status-change note as made by the key's user. */
+  manual_update?: boolean;
+  [field: string]: unknown;
+}
+
+export interface RefundLineWrite {
+  /** The order item id (line item, fee or shipping line), not the product id. */
+  id: number;
+  quantity?: number;
+  /** Ex tax. */
+  refund_total?: number | string;
+  /** Per tax rate id. */
+  refund_tax?: { id: number; refund_total: number | string }[];
+}
+
+export interface RefundCreate {
+  /** Omitted: WooCommerce computes it when every line has refund_total and refund_tax. Numbers are sent as 2-dp strings. */
+  amount?: string | number;
+  reason?: string;
+  line_items?: RefundLineWrite[];
+  /** Move money through the gateway. The client sends false unless this is set to true. */
+  api_refund?: boolean;
+  /** WooCommerce's default (true) applies when omitted: stock goes back up for items with a quantity. */
+  api_restock?: boolean;
+  meta_data?: MetaDataWrite[];
+}
+
+export interface ShipmentTrackingWrite {
+  tracking_number: string;
+  /** A provider name from the extension's list (e.g. "Royal Mail", "DPD"). */
+  tracking_provider?: string;
+  custom_tracking_provider?: string;
+  /** `%1$s` is replaced by the tracking number. */
+  custom_tracking_link?: string;
+  /** `YYYY-MM-DD`; default today. */
+  date_shipped?: string;
+}
+
+export interface WebhookWrite {
+  name?: string;
+  status?: 'active' | 'paused' | 'disabled';
+  /** `order.updated`, `product.created`, ... */
+  topic?: string;
+  delivery_url?: string;
+  /** Always set your own: it signs every delivery. */
+  secret?: string;
+}
+
+export interface WindowOptions {
+  /** Extra query parameters for every request of the window read (e.g. `_fields`). */
+  query?: Query;
+}
+
+/** How long "Shipment Tracking is not installed" is believed before asking the store again. */
+const TRACKING_ABSENT_TTL_MS = 10 * 60_000;
 
 export interface BatchOperations<W> {
   create?: W[];
@@ -209,6 +297,31 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
+/**
+ * WooCommerce answers some deliberate refusals with HTTP 500 (`woocommerce_rest_cannot_create_order_refund`
+ * "Invalid refund amount.", a gateway refusal, `woocommerce_rest_invalid_order_refund` whose WP_Error
+ * data is a bare number): a retry gets the same answer, or worse, repeats a gateway call.
+ */
+function isDeliberate500(code: string): boolean {
+  return /^woocommerce_rest_/.test(code);
+}
+
+/** True when the store has no such route (`rest_no_route`): an endpoint or extension it lacks. */
+export function isNoRoute(err: unknown): boolean {
+  return err instanceof WooCommerceError && err.status === 404 && err.code === 'rest_no_route';
+}
+
+/** A failure WooCommerce cannot have acted on: the host throttled it, or no connection was made. */
+function neverReachedWooCommerce(err: HttpError): boolean {
+  if (err.status === 429) return true;
+  return err.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT/.test(err.message);
+}
+
+/** Wraps an error so withRetry gives up without changing the error itself. */
+class StopRetrying {
+  constructor(readonly error: unknown) {}
+}
+
 /** Turns a non-2xx answer into an HttpError a store owner can act on. */
 export function errorFromResponse(res: HttpResponse, method: string, path: string): HttpError {
   const retryable = isRetryableStatus(res.status);
@@ -222,6 +335,12 @@ export function errorFromResponse(res: HttpResponse, method: string, path: strin
   const parsed = WooErrorSchema.safeParse(json);
   if (parsed.success) {
     const { code } = parsed.data;
+    if (res.status >= 500 && isDeliberate500(code)) {
+      const wooMessage = plainText(parsed.data.message);
+      const data = typeof parsed.data.data === 'object' && parsed.data.data !== null ? parsed.data.data : {};
+      const message = `WooCommerce refused ${method} ${path} (HTTP ${res.status}): ${code} ${wooMessage}`;
+      return new WooCommerceError(message, res.status, res.text.slice(0, 2000), false, undefined, code, wooMessage, data);
+    }
     const wooMessage = plainText(parsed.data.message);
     const data = typeof parsed.data.data === 'object' && parsed.data.data !== null ? parsed.data.data : {};
     let message =
@@ -273,6 +392,14 @@ const SKU_PARAM_MAX_CHARS = 1500;
 export class WooCommerceClient {
   /** `${url}/wp-json/wc/v3/` */
   readonly apiBase: string;
+  /** `${url}/wp-json/` */
+  private readonly restRoot: string;
+  /** Where Shipment Tracking answered (null: not installed), with when that was learnt. */
+  private tracking?: { namespace: string | null; at: number };
+  /** The store has no GET /refunds (WooCommerce < 9.0). */
+  private refundsRouteMissing = false;
+  /** orderby=modified refused (older stores): windows are read ordered by id instead. */
+  private windowOrderby: 'modified' | 'id' = 'modified';
   readonly authMode: WooAuthMode;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
@@ -282,7 +409,8 @@ export class WooCommerceClient {
   constructor(private readonly opts: WooCommerceClientOptions) {
     const store = new URL(opts.url);
     const root = `${store.protocol}//${store.host}${store.pathname.replace(/\/+$/, '')}`;
-    this.apiBase = `${root}/wp-json/wc/v3/`;
+    this.restRoot = `${root}/wp-json/`;
+    this.apiBase = `${this.restRoot}wc/v3/`;
     this.authMode = chooseAuthMode(opts.url, opts.authMode);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
@@ -320,49 +448,64 @@ export class WooCommerceClient {
     const embedded = mark === -1 ? '' : trimmed.slice(mark + 1);
     // A query written into the path (`products?sku=x`) is kept; explicit `query` entries win.
     const query: Query = { ...(embedded ? Object.fromEntries(new URLSearchParams(embedded)) : {}), ...opts.query };
-    const label = `${method} ${cleanPath}`;
-    const counterKey = `${method} ${pathPattern(cleanPath)}`;
+    const namespace = (opts.namespace ?? 'wc/v3').replace(/^\/+|\/+$/g, '');
+    const shownPath = namespace === 'wc/v3' ? cleanPath : `${namespace}/${cleanPath}`;
+    const label = `${method} ${shownPath}`;
+    const counterKey = `${method} ${pathPattern(shownPath)}`;
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    return withRetry(
-      async () => {
-        const { url, headers } = this.prepare(method, cleanPath, query);
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        this.counts.set(counterKey, (this.counts.get(counterKey) ?? 0) + 1);
-        let res: HttpResponse;
-        try {
-          res = await send({ method, url, headers, body, timeoutMs: this.timeoutMs, dispatcher: this.opts.dispatcher });
-        } catch (err) {
-          if (!(err instanceof HttpError)) throw err;
-          const what = err.kind === 'timeout' ? `did not answer within ${this.timeoutMs} ms` : `could not be reached (${err.message.replace(/^.*failed: /, '')})`;
-          throw new HttpError(`WooCommerce ${what} on ${label}`, err.kind, undefined, undefined, true);
-        }
-        if (res.status < 200 || res.status >= 300) throw errorFromResponse(res, method, cleanPath);
-        let data: unknown;
-        try {
-          data = res.text === '' ? null : JSON.parse(res.text);
-        } catch {
-          throw new HttpError(
-            `WooCommerce ${label} returned a page that is not JSON (HTTP ${res.status}), usually the host's security or maintenance page: ${plainText(res.text, 120)}`,
-            'malformed',
-            res.status,
-            res.text.slice(0, 2000),
-            true,
-          );
-        }
-        return { status: res.status, headers: res.headers, data };
-      },
-      this.retry,
-      {
+    const attempt = async (): Promise<WooResponse<unknown>> => {
+      const { url, headers } = this.prepare(method, cleanPath, query, namespace);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      this.counts.set(counterKey, (this.counts.get(counterKey) ?? 0) + 1);
+      let res: HttpResponse;
+      try {
+        res = await send({ method, url, headers, body, timeoutMs: this.timeoutMs, dispatcher: this.opts.dispatcher });
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        const what = err.kind === 'timeout' ? `did not answer within ${this.timeoutMs} ms` : `could not be reached (${err.message.replace(/^.*failed: /, '')})`;
+        throw new HttpError(`WooCommerce ${what} on ${label}`, err.kind, undefined, undefined, true);
+      }
+      if (res.status < 200 || res.status >= 300) throw errorFromResponse(res, method, shownPath);
+      let data: unknown;
+      try {
+        data = res.text === '' ? null : JSON.parse(res.text);
+      } catch {
+        throw new HttpError(
+          `WooCommerce ${label} returned a page that is not JSON (HTTP ${res.status}), usually the host's security or maintenance page: ${plainText(res.text, 120)}`,
+          'malformed',
+          res.status,
+          res.text.slice(0, 2000),
+          true,
+        );
+      }
+      return { status: res.status, headers: res.headers, data };
+    };
+    const guarded =
+      opts.idempotent === false
+        ? async () => {
+            try {
+              return await attempt();
+            } catch (err) {
+              if (err instanceof HttpError && err.retryable && !neverReachedWooCommerce(err)) throw new StopRetrying(err);
+              throw err;
+            }
+          }
+        : attempt;
+    try {
+      return await withRetry(guarded, this.retry, {
         sleep: this.opts.sleep ?? realSleep,
-        onRetry: this.opts.onRetry ? (e) => this.opts.onRetry?.({ ...e, method, path: cleanPath }) : undefined,
-      },
-    );
+        onRetry: this.opts.onRetry ? (e) => this.opts.onRetry?.({ ...e, method, path: shownPath }) : undefined,
+      });
+    } catch (err) {
+      if (err instanceof StopRetrying) throw err.error;
+      throw err;
+    }
   }
 
-  private prepare(method: HttpMethod, path: string, query: Query | undefined): { url: string; headers: Record<string, string> } {
+  private prepare(method: HttpMethod, path: string, query: Query | undefined, namespace = 'wc/v3'): { url: string; headers: Record<string, string> } {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'bpwc-sync-service' };
     const qs = serializeQuery(query);
-    const url = `${this.apiBase}${path}${qs ? `?${qs}` : ''}`;
+    const url = `${this.restRoot}${namespace}/${path}${qs ? `?${qs}` : ''}`;
     const { consumerKey, consumerSecret } = this.opts;
     switch (this.authMode) {
       case 'basic':
@@ -509,6 +652,325 @@ export class WooCommerceClient {
     return this.runBatch(`products/${parentId}/variations/batch`, ops, VariationSchema);
   }
 
+  // --- orders ---------------------------------------------------------------------------------
+
+  /** GET /orders page by page; `status` may be a list (`['processing', 'on-hold']`). */
+  listOrders(params: Query = {}): AsyncGenerator<WooOrder> {
+    return this.listAll('orders', params, OrderSchema);
+  }
+
+  /**
+   * Orders whose date_modified_gmt is in [from, to), read the drift-safe way of §3: one request
+   * per window (modified_after = from − 1 s, modified_before = to, dates_are_gmt, orderby modified
+   * asc, per_page 100); a window holding more than 100 orders is split in two and each half read
+   * the same way, and only a 1-second window that still holds more than 100 (a bulk edit) is paged.
+   * Choose `to` a little before the store's "now" and store it as the next `from`.
+   * Returned by (date_modified_gmt, id), each order once.
+   */
+  ordersModifiedBetween(from: Date, to: Date, statuses?: readonly string[], opts: WindowOptions = {}): Promise<WooOrder[]> {
+    const query: Query = { ...opts.query };
+    if (statuses && statuses.length > 0) query.status = [...statuses];
+    return this.modifiedWindow('orders', OrderSchema, from, to, query);
+  }
+
+  async getOrder(id: number, query: Query = {}): Promise<WooOrder> {
+    const res = await this.get(`orders/${id}`, { query });
+    return this.read(OrderSchema, res.data, `GET orders/${id}`);
+  }
+
+  /** PUT /orders/{id}: fields first, then the status transition and its side effects (stock, dates, emails). */
+  async updateOrder(id: number, body: OrderUpdate): Promise<WooOrder> {
+    const res = await this.put(`orders/${id}`, { body });
+    return this.read(OrderSchema, res.data, `PUT orders/${id}`);
+  }
+
+  /** POST /orders (not retried once it may have reached the store). */
+  async createOrder(body: Record<string, unknown>): Promise<WooOrder> {
+    const res = await this.request('POST', 'orders', { body, idempotent: false });
+    return this.read(OrderSchema, res.data, 'POST orders');
+  }
+
+  /** A note on the order; `customerNote` true emails it to the customer. Not retried once it may have landed. */
+  async addOrderNote(orderId: number, note: string, customerNote = false, opts: { addedByUser?: boolean } = {}): Promise<WooOrderNote> {
+    const body: Record<string, unknown> = { note, customer_note: customerNote };
+    if (opts.addedByUser !== undefined) body.added_by_user = opts.addedByUser;
+    const res = await this.request('POST', `orders/${orderId}/notes`, { body, idempotent: false });
+    return this.read(OrderNoteSchema, res.data, `POST orders/${orderId}/notes`);
+  }
+
+  /** Every note of an order, newest first (the endpoint is not paginated). */
+  async listOrderNotes(orderId: number, type: 'any' | 'customer' | 'internal' = 'any'): Promise<WooOrderNote[]> {
+    const res = await this.get(`orders/${orderId}/notes`, { query: { type } });
+    return this.readList(OrderNoteSchema, res.data, `GET orders/${orderId}/notes`);
+  }
+
+  // --- refunds --------------------------------------------------------------------------------
+
+  /** The refunds of one order (parent_id filled in). */
+  async listRefunds(orderId: number): Promise<WooRefundWithParent[]> {
+    const out: WooRefundWithParent[] = [];
+    for await (const refund of this.listAll(`orders/${orderId}/refunds`, {}, RefundSchema)) out.push(withParent(refund, orderId));
+    return out;
+  }
+
+  /**
+   * POST /orders/{id}/refunds. Sends `api_refund: false` unless the body says true: refunds paid out
+   * elsewhere (Brightpearl, the PSP) must not be repeated by the gateway. A too-large amount or a
+   * gateway refusal is WooCommerceError `woocommerce_rest_cannot_create_order_refund` (HTTP 500,
+   * not retried); an ambiguous failure (timeout, 5xx page) is not retried either: list the
+   * order's refunds before trying again.
+   */
+  async createRefund(orderId: number, body: RefundCreate): Promise<WooRefundWithParent> {
+    const payload: Record<string, unknown> = { ...body, api_refund: body.api_refund === true };
+    if (typeof body.amount === 'number') payload.amount = body.amount.toFixed(2);
+    const res = await this.request('POST', `orders/${orderId}/refunds`, { body: payload, idempotent: false });
+    return withParent(this.read(RefundSchema, res.data, `POST orders/${orderId}/refunds`), orderId);
+  }
+
+  /**
+   * Refunds created or changed in [from, to): GET /refunds in drift-safe windows where the store
+   * has it (WooCommerce 9.0+). On older stores (404 rest_no_route) every refund of the orders
+   * modified in the window (creating a refund re-saves its order), which can include older refunds
+   * of those orders: upsert by refund id.
+   */
+  async refundsModifiedBetween(from: Date, to: Date): Promise<WooRefundWithParent[]> {
+    if (!this.refundsRouteMissing) {
+      try {
+        return await this.modifiedWindow('refunds', StoreRefundSchema, from, to, {});
+      } catch (err) {
+        if (!isNoRoute(err)) throw err;
+        this.refundsRouteMissing = true;
+      }
+    }
+    const orders = await this.modifiedWindow('orders', OrderRefundsProbeSchema, from, to, { _fields: 'id,date_modified_gmt,refunds' });
+    const out: WooRefundWithParent[] = [];
+    for (const order of orders) {
+      if (order.refunds.length === 0) continue;
+      out.push(...(await this.listRefunds(order.id)));
+    }
+    return out;
+  }
+
+  // --- shipment tracking ----------------------------------------------------------------------
+
+  /**
+   * Tracking items of an order, or null when the store has no Shipment Tracking extension (404
+   * rest_no_route under both wc/v3 and wc-shipment-tracking/v3).
+   */
+  async listShipmentTrackings(orderId: number): Promise<WooShipmentTrackingItem[] | null> {
+    const res = await this.trackingCall((namespace) => this.get(`orders/${orderId}/shipment-trackings`, { namespace }));
+    return res === null ? null : this.readList(ShipmentTrackingItemSchema, res.data, `GET orders/${orderId}/shipment-trackings`);
+  }
+
+  /**
+   * Adds a tracking number (do this before completing the order, so the "Completed order" email
+   * carries it). Null when the extension is not installed: fall back to a customer note.
+   */
+  async addShipmentTracking(orderId: number, body: ShipmentTrackingWrite): Promise<WooShipmentTrackingItem | null> {
+    const res = await this.trackingCall((namespace) => this.request('POST', `orders/${orderId}/shipment-trackings`, { body, namespace, idempotent: false }));
+    return res === null ? null : this.read(ShipmentTrackingItemSchema, res.data, `POST orders/${orderId}/shipment-trackings`);
+  }
+
+  /** True when deleted; null when the extension is not installed. */
+  async deleteShipmentTracking(orderId: number, trackingId: string): Promise<boolean | null> {
+    const res = await this.trackingCall((namespace) => this.delete(`orders/${orderId}/shipment-trackings/${encodeURIComponent(trackingId)}`, { namespace }));
+    return res === null ? null : true;
+  }
+
+  /** Whether the store answers Shipment Tracking routes (remembered for 10 minutes when absent). */
+  shipmentTrackingNamespace(): string | null | undefined {
+    return this.tracking?.namespace;
+  }
+
+  private async trackingCall(call: (namespace: string) => Promise<WooResponse<unknown>>): Promise<WooResponse<unknown> | null> {
+    const known = this.tracking;
+    if (known && known.namespace === null && Date.now() - known.at < TRACKING_ABSENT_TTL_MS) return null;
+    const candidates = known?.namespace ? [known.namespace] : ['wc/v3', 'wc-shipment-tracking/v3'];
+    for (const namespace of candidates) {
+      try {
+        const res = await call(namespace);
+        this.tracking = { namespace, at: Date.now() };
+        return res;
+      } catch (err) {
+        if (!isNoRoute(err)) throw err;
+      }
+    }
+    if (known?.namespace) return this.trackingCallFresh(call);
+    this.tracking = { namespace: null, at: Date.now() };
+    return null;
+  }
+
+  /** The namespace that used to work is gone (extension removed or updated): look again. */
+  private async trackingCallFresh(call: (namespace: string) => Promise<WooResponse<unknown>>): Promise<WooResponse<unknown> | null> {
+    this.tracking = undefined;
+    return this.trackingCall(call);
+  }
+
+  // --- webhooks -------------------------------------------------------------------------------
+
+  async listWebhooks(params: Query = {}): Promise<WooWebhook[]> {
+    const out: WooWebhook[] = [];
+    for await (const w of this.listAll('webhooks', params, WebhookSchema)) out.push(w);
+    return out;
+  }
+
+  async getWebhook(id: number): Promise<WooWebhook> {
+    const res = await this.get(`webhooks/${id}`);
+    return this.read(WebhookSchema, res.data, `GET webhooks/${id}`);
+  }
+
+  /** Creates (and WooCommerce pings) a webhook. Not retried once it may have landed: list before trying again. */
+  async createWebhook(body: WebhookWrite): Promise<WooWebhook> {
+    const res = await this.request('POST', 'webhooks', { body, idempotent: false });
+    return this.read(WebhookSchema, res.data, 'POST webhooks');
+  }
+
+  /** E.g. `{ status: 'active' }` to re-enable a webhook WooCommerce disabled after failed deliveries. */
+  async updateWebhook(id: number, body: WebhookWrite): Promise<WooWebhook> {
+    const res = await this.put(`webhooks/${id}`, { body });
+    return this.read(WebhookSchema, res.data, `PUT webhooks/${id}`);
+  }
+
+  async deleteWebhook(id: number): Promise<WooWebhook> {
+    const res = await this.delete(`webhooks/${id}`, { query: { force: true } });
+    return this.read(WebhookSchema, res.data, `DELETE webhooks/${id}`);
+  }
+
+  // --- modified windows -----------------------------------------------------------------------
+
+  private readList<T>(schema: z.ZodType<T>, data: unknown, label: string): T[] {
+    if (!Array.isArray(data)) throw new HttpError(`WooCommerce ${label} returned ${typeof data} where a list was expected`, 'malformed', undefined, undefined, false);
+    return data.map((item, i) => this.read(schema, item, `${label} (item ${i})`));
+  }
+
+  /** One request of a window read: items plus X-WP-Total / X-WP-TotalPages. */
+  private async windowPage<T>(path: string, schema: z.ZodType<T>, query: Query, page: number): Promise<WooPage<T>> {
+    const full: Query = { ...query, orderby: this.windowOrderby, order: 'asc', per_page: WOO_MAX_PER_PAGE };
+    if (page > 1) full.page = page;
+    let res: WooResponse<unknown>;
+    try {
+      res = await this.get(path, { query: full });
+    } catch (err) {
+      // Stores whose orderby enum lacks `modified`: any stable order does for a window.
+      if (this.windowOrderby === 'modified' && err instanceof WooCommerceError && err.code === 'rest_invalid_param' && /orderby/.test(err.wooMessage)) {
+        this.windowOrderby = 'id';
+        return this.windowPage(path, schema, query, page);
+      }
+      throw err;
+    }
+    const items = this.readList(schema, res.data, `GET ${path}`);
+    return { items, page, total: headerInt(res.headers['x-wp-total']), totalPages: headerInt(res.headers['x-wp-totalpages']) };
+  }
+
+  private async modifiedWindow<T extends { id: number }>(path: string, schema: z.ZodType<T>, from: Date, to: Date, extra: Query): Promise<T[]> {
+    const found = new Map<number, T>();
+    const fromS = Math.floor(from.getTime() / 1000);
+    const toS = Math.floor(to.getTime() / 1000);
+    const label = `GET ${path}`;
+
+    const check = (items: T[], a: number, b: number) => {
+      // A store that ignores modified_after / dates_are_gmt (older versions ignore unknown parameters) would
+      // hand back rows outside the window; better to stop than to walk the whole history as if it were new.
+      for (const item of items) {
+        const modified = (item as { date_modified_gmt?: unknown }).date_modified_gmt;
+        if (typeof modified !== 'string') continue;
+        const at = Date.parse(`${modified}Z`) / 1000;
+        if (!Number.isNaN(at) && (at < a || at >= b)) {
+          throw new HttpError(
+            `WooCommerce ${label} returned ${path} modified at ${modified} for the window ${gmtSeconds(a)}..${gmtSeconds(b)}: the store does not apply modified_after/modified_before with dates_are_gmt (WooCommerce 5.8 or newer is needed)`,
+            'malformed',
+            undefined,
+            undefined,
+            false,
+            undefined,
+            'bpwc_window_filter_ignored',
+          );
+        }
+      }
+    };
+
+    const windowQuery = (a: number, b: number): Query => ({ ...extra, modified_after: gmtSeconds(a - 1), modified_before: gmtSeconds(b), dates_are_gmt: true });
+
+    // A 1-second window with more than 100 rows: page it, and walk again if the total moved meanwhile.
+    const pageSecond = async (a: number, b: number) => {
+      for (let walk = 0; walk < 4; walk++) {
+        let total: number | undefined;
+        let stable = true;
+        for (let page = 1; ; page++) {
+          const res = await this.windowPage(path, schema, windowQuery(a, b), page);
+          check(res.items, a, b);
+          for (const item of res.items) found.set(item.id, item);
+          if (page === 1) total = res.total;
+          else if (res.total !== total) stable = false;
+          const last = res.totalPages !== undefined ? page >= res.totalPages : res.items.length < WOO_MAX_PER_PAGE;
+          if (last || res.items.length === 0) break;
+        }
+        if (stable) return;
+      }
+      throw new HttpError(
+        `WooCommerce ${label}: the ${path} modified at ${gmtSeconds(a)} kept changing while they were paged; read this window again later`,
+        'status',
+        undefined,
+        undefined,
+        true,
+        undefined,
+        'bpwc_window_unstable',
+      );
+    };
+
+    /**
+     * With orderby=modified asc, a full first page holds every row modified before its last row's
+     * second: keep those and go on with [that second, b). Undefined when the rows carry no
+     * date_modified_gmt or are not in that order (then the window is halved instead).
+     */
+    const cutAt = (items: T[]): number | undefined => {
+      if (this.windowOrderby !== 'modified') return undefined;
+      let previous = -Infinity;
+      for (const item of items) {
+        const at = modifiedSeconds(item);
+        if (at === undefined || at < previous) return undefined;
+        previous = at;
+      }
+      return Number.isFinite(previous) ? previous : undefined;
+    };
+
+    const visit = async (start: number, b: number): Promise<void> => {
+      let a = start;
+      while (a < b) {
+        const first = await this.windowPage(path, schema, windowQuery(a, b), 1);
+        check(first.items, a, b);
+        // Without X-WP-Total (stripped by a proxy) a full page may hide more.
+        const more = first.total !== undefined ? first.total > first.items.length : first.items.length >= WOO_MAX_PER_PAGE;
+        if (!more) {
+          for (const item of first.items) found.set(item.id, item);
+          return;
+        }
+        if (b - a <= 1) return pageSecond(a, b);
+        const cut = cutAt(first.items);
+        if (cut === undefined) {
+          const mid = a + Math.floor((b - a) / 2);
+          await visit(a, mid);
+          return visit(mid, b);
+        }
+        if (cut <= a) {
+          // The whole page is the window's first second: a bulk edit, paged on its own.
+          await pageSecond(a, a + 1);
+          a += 1;
+          continue;
+        }
+        for (const item of first.items) if ((modifiedSeconds(item) ?? cut) < cut) found.set(item.id, item);
+        a = cut;
+      }
+    };
+
+    await visit(fromS, toS);
+    const modifiedOf = (item: T) => {
+      const v = (item as { date_modified_gmt?: unknown; date_created_gmt?: unknown }).date_modified_gmt ?? (item as { date_created_gmt?: unknown }).date_created_gmt;
+      return typeof v === 'string' ? v : '';
+    };
+    return [...found.values()].sort((x, y) => modifiedOf(x).localeCompare(modifiedOf(y)) || x.id - y.id);
+  }
+
   // --- batches --------------------------------------------------------------------------------
 
   /**
@@ -607,6 +1069,22 @@ export class WooCommerceClient {
       .join('; ');
     return { ok: false, id: sentId, error: { code: 'unexpected_response', message: `WooCommerce ${label} returned an item the sync cannot read: ${detail}`, status: 0 } };
   }
+}
+
+function modifiedSeconds(item: unknown): number | undefined {
+  const v = (item as { date_modified_gmt?: unknown }).date_modified_gmt;
+  if (typeof v !== 'string') return undefined;
+  const ms = Date.parse(`${v}Z`);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+function withParent(refund: WooRefund, orderId: number): WooRefundWithParent {
+  return { ...refund, parent_id: refund.parent_id ?? orderId };
+}
+
+/** Unix seconds → `YYYY-MM-DDTHH:MM:SS` (UTC, no offset: what dates_are_gmt expects). */
+function gmtSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19);
 }
 
 function headerInt(value: string | undefined): number | undefined {

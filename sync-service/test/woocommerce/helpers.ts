@@ -62,3 +62,50 @@ export function asList(value: unknown): Record<string, unknown>[] {
   if (!Array.isArray(value)) throw new Error(`expected a list, got ${JSON.stringify(value)?.slice(0, 200)}`);
   return value as Record<string, unknown>[];
 }
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body exactly as sent. */
+  raw: Buffer;
+}
+
+export interface Receiver {
+  url: string;
+  requests: ReceivedRequest[];
+  /** Status code answered per path (default 200). */
+  statusFor: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** A webhook endpoint that keeps the raw body of every request (JSON and form posts alike). */
+export async function startReceiver(): Promise<Receiver> {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const requests: ReceivedRequest[] = [];
+  const statusFor = new Map<string, number>();
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.post('/*', async (request, reply) => {
+    requests.push({ method: request.method, url: request.url, headers: request.headers, raw: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) });
+    const status = statusFor.get(request.url) ?? 200;
+    if (status === 301 || status === 302) return reply.code(status).header('location', '/elsewhere').send();
+    return reply.code(status).send({ ok: status < 300 });
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, requests, statusFor, close: () => app.close() };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `check` holds (polling every 5 ms), failing after `timeoutMs`. */
+export async function eventually(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}

@@ -2,10 +2,13 @@
  * State of the simulated WooCommerce store, seeded from the shared catalogue, plus the product
  * model rules WooCommerce applies on every save (WC_Product::validate_props, variable-parent sync).
  * Products and variations share one posts-style id sequence, as in WordPress.
- * Later resources (orders, refunds, webhooks) add their own maps here and take ids from nextPostId().
+ * Orders and refunds take ids from the same sequence (nextPostId), as they do in WordPress (and in
+ * HPOS, which keeps the posts placeholder); order items, comments (notes) and webhooks have their own.
  */
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { ActivityEvent } from './activity';
+import type { CustomerRecord, OrderRecord, RefundRecord } from './order-model';
+import type { WebhookRecord } from './webhooks';
 import { NonceStore } from '../../woocommerce/oauth';
 import { randomInt, seededRandom, type Random } from '../shared/random';
 
@@ -91,6 +94,21 @@ export interface ApiKeyRecord {
   consumerKey: string;
   consumerSecret: string;
   permissions: KeyPermissions;
+  /** The WordPress user the key acts as (notes with added_by_user, refunded_by, webhook owner). */
+  userId?: number;
+  userDisplayName?: string;
+}
+
+/** Something a webhook topic listens to (`order.updated` ...), raised where WooCommerce fires its hooks. */
+export interface StoreEvent {
+  resource: 'order' | 'product' | 'customer' | 'coupon';
+  event: 'created' | 'updated' | 'deleted' | 'restored';
+  id: number;
+}
+
+export interface ExtensionsOptions {
+  /** WooCommerce Shipment Tracking (routes under wc/v3 and wc-shipment-tracking/v3). */
+  shipmentTracking: boolean;
 }
 
 export interface StoreOptions {
@@ -125,8 +143,23 @@ export class WooCommerceState {
   readonly activityLog: ActivityEvent[] = [];
   /** Store URL as last seen (set by listen()); rendering uses the request's Host instead when it has one. */
   homeUrl = 'http://127.0.0.1';
+  readonly orders = new Map<number, OrderRecord>();
+  readonly refunds = new Map<number, RefundRecord>();
+  readonly customers = new Map<number, CustomerRecord>();
+  readonly webhooks = new Map<number, WebhookRecord>();
+  readonly extensions: ExtensionsOptions = { shipmentTracking: true };
+  /** WooCommerce / WordPress versions the store reports (order `version`, webhook User-Agent, /refunds from 9.0). */
+  wcVersion = '9.4.2';
+  wpVersion = '6.6.2';
+  /** A sequential-order-number plugin is active: new orders get `_order_number` meta (their `number`). */
+  sequentialOrderNumbers = true;
+  private nextOrderNumberValue = 10001;
   private lastPostId: number;
   private lastMetaId = 1000;
+  private lastOrderItemId = 0;
+  private lastCommentId = 0;
+  private lastWebhookId = 0;
+  private readonly listeners: ((e: StoreEvent) => void)[] = [];
 
   constructor(
     readonly clock: () => number = Date.now,
@@ -150,6 +183,43 @@ export class WooCommerceState {
 
   nextMetaId(): number {
     return ++this.lastMetaId;
+  }
+
+  /** woocommerce_order_items.order_item_id */
+  nextOrderItemId(): number {
+    return ++this.lastOrderItemId;
+  }
+
+  /** wp_comments.comment_ID (order notes). */
+  nextCommentId(): number {
+    return ++this.lastCommentId;
+  }
+
+  nextWebhookId(): number {
+    return ++this.lastWebhookId;
+  }
+
+  nextOrderNumber(): string {
+    return String(this.nextOrderNumberValue++);
+  }
+
+  /** Subscribes to store events (webhook topics); returns the unsubscribe function. */
+  onEvent(listener: (e: StoreEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at !== -1) this.listeners.splice(at, 1);
+    };
+  }
+
+  emit(e: StoreEvent): void {
+    for (const listener of [...this.listeners]) listener(e);
+  }
+
+  /** WooCommerce's version is at least `major.minor`. */
+  versionAtLeast(major: number, minor = 0): boolean {
+    const [ma = 0, mi = 0] = this.wcVersion.split('.').map((n) => Number(n) || 0);
+    return ma > major || (ma === major && mi >= minor);
   }
 
   post(id: number): PostRecord | undefined {
@@ -273,9 +343,10 @@ export class WooCommerceState {
     else parent.stockStatus = 'outofstock';
   }
 
-  /** Records a save: WordPress bumps post_modified on every save, changed or not. */
-  touch(p: PostRecord): void {
-    p.modified = this.nowSeconds();
+  /** Records a save: WordPress bumps post_modified on every save, changed or not (product.updated fires). */
+  touch(p: PostRecord, at = this.nowSeconds()): void {
+    p.modified = at;
+    this.emit({ resource: 'product', event: 'updated', id: p.id });
   }
 
   /** Site-time and GMT renderings, `YYYY-MM-DDTHH:MM:SS`. */
@@ -384,6 +455,8 @@ export function buildWooCommerceState(opts: BuildStateOptions): WooCommerceState
     consumerKey: opts.consumerKey ?? DEFAULT_CONSUMER_KEY,
     consumerSecret: opts.consumerSecret ?? DEFAULT_CONSUMER_SECRET,
     permissions: 'read_write',
+    userId: 1,
+    userDisplayName: 'Shop Manager',
   });
   const random = seededRandom(opts.seed ?? 7);
   const now = state.nowSeconds();

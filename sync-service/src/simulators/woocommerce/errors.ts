@@ -10,12 +10,18 @@ export class WooRestError extends Error {
     /** Extra keys of `data` (resource_id, params, ...). */
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
+    /**
+     * A WP_Error whose data is a bare number (`new WP_Error(code, msg, 400)`) instead of
+     * `['status' => 400]`: WordPress answers HTTP 500 and echoes the number as `data`.
+     */
+    readonly bareData?: number,
   ) {
     super(message);
     this.name = 'WooRestError';
   }
 
-  toBody(): { code: string; message: string; data: Record<string, unknown> } {
+  toBody(): { code: string; message: string; data: Record<string, unknown> | number } {
+    if (this.bareData !== undefined) return { code: this.code, message: this.message, data: this.bareData };
     return { code: this.code, message: this.message, data: { status: this.status, ...this.extra } };
   }
 }

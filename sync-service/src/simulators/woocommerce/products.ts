@@ -548,6 +548,7 @@ export class ProductOperations {
     applyProductWrite(this.state, draft, w, true);
     draft.id = this.state.nextPostId();
     this.state.posts.set(draft.id, draft);
+    this.state.emit({ resource: 'product', event: 'created', id: draft.id });
     return draft;
   }
 
@@ -571,11 +572,14 @@ export class ProductOperations {
     if (force) {
       for (const childId of existing.variationIds) this.state.posts.delete(childId);
       this.state.posts.delete(id);
+      this.state.emit({ resource: 'product', event: 'deleted', id });
       return { before, after: before };
     }
     if (existing.status === 'trash') throw new WooRestError('woocommerce_rest_already_trashed', 'The product has already been deleted.', 410);
     existing.status = 'trash';
-    this.state.touch(existing);
+    // wp_trash_post: a status change, not a WooCommerce save (product.deleted, not product.updated).
+    existing.modified = this.state.nowSeconds();
+    this.state.emit({ resource: 'product', event: 'deleted', id });
     return { before, after: existing };
   }
 
@@ -605,6 +609,7 @@ export class ProductOperations {
     draft.menuOrder = w.menuOrder ?? parent.variationIds.length;
     this.state.posts.set(draft.id, draft);
     parent.variationIds.push(draft.id);
+    this.state.emit({ resource: 'product', event: 'created', id: draft.id });
     afterVariationSave(this.state, draft);
     return draft;
   }
@@ -633,8 +638,9 @@ export class ProductOperations {
         throw new WooRestError('woocommerce_rest_already_trashed', 'The product_variation has already been deleted.', 410);
       }
       existing.status = 'trash';
-      this.state.touch(existing);
+      existing.modified = this.state.nowSeconds();
     }
+    this.state.emit({ resource: 'product', event: 'deleted', id });
     if (parent) {
       this.state.syncVariableParent(parent);
       this.state.touch(parent);
