@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiContext } from './context';
+import { ApiError } from './errors';
 import { installBearerAuth } from './plugins/bearer-auth';
 import { installErrorHandler } from './plugins/error-handler';
 import { flowRoutes } from './routes/flows';
@@ -27,6 +28,16 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     bodyLimit: 1024 * 1024,
   });
   installErrorHandler(app);
+  // Many clients send `Content-Type: application/json` on bodiless POSTs: treat that as no body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new ApiError(400, 'invalid_json', `The request body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
   await app.register(async (open) => healthRoutes(open, options.context));
   await app.register(async (hooks) => webhookRoutes(hooks, options.context));
   if (options.preview) {

@@ -375,7 +375,7 @@ describe('POST /api/v1/logs/retry', () => {
       { label: 'an unknown id', payload: { ids: [999_999] }, status: 404, code: 'not_found', mentions: /999999/ },
       { label: 'known ids with one unknown', payload: { ids: [1, 2, 999_999] }, status: 404, code: 'not_found', mentions: /999999/ },
       { label: 'malformed JSON', payload: '{"ids": [1, 2', headers: { 'content-type': 'application/json' }, status: 400, code: 'invalid_json' },
-      { label: 'an empty JSON body', payload: '', headers: { 'content-type': 'application/json' }, status: 400, code: 'invalid_json' },
+      { label: 'an empty JSON body', payload: '', headers: { 'content-type': 'application/json' }, status: 400, code: 'invalid_request', mentions: /^body: / },
       { label: 'no body', payload: undefined, status: 400, code: 'invalid_request', mentions: /^body: / },
       { label: 'an empty id list', payload: { ids: [] }, status: 400, code: 'invalid_request', mentions: /ids/ },
       { label: 'string ids', payload: { ids: ['1'] }, status: 400, code: 'invalid_request' },

@@ -44,6 +44,7 @@ function enqueue(ctx: ApiContext, requests: FlowRequest[]): { type: string; runI
 
 export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   // Keep the raw bytes: the signature is over the body exactly as sent.
+  app.removeContentTypeParser(['application/json', 'application/x-www-form-urlencoded']);
   app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) =>
     done(null, body),
   );

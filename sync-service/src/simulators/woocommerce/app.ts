@@ -33,6 +33,7 @@ import { orderInvalidId, readOrderWrite, registerOrderRoutes } from './orders';
 import { registerProductRoutes, renderProduct, renderVariation } from './products';
 import { readRefundWrite, registerRefundRoutes } from './refunds';
 import { registerSettingsRoutes } from './settings';
+import { registerStoreConfigRoutes } from './store-config';
 import { registerTrackingRoutes } from './tracking';
 import { registerWebhookRoutes, WebhookDispatcher, type WebhookDeliveryRecord } from './webhooks';
 
@@ -258,6 +259,7 @@ export async function createWooCommerceSimulator(options: WooCommerceSimulatorOp
 
   registerProductRoutes(app, { state, assumeHttps, batchLimit: options.batchLimit ?? 100 });
   registerSettingsRoutes(app, state);
+  registerStoreConfigRoutes(app);
   registerOrderRoutes(app, { state, ops: orderOps, assumeHttps });
   registerRefundRoutes(app, { state, ops: orderOps, assumeHttps });
   registerNoteRoutes(app, { state, ops: orderOps, assumeHttps });
