@@ -62,7 +62,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const { config, log } = options;
   const store = Store.open(config.db);
   store.flows.ensure(config.flows);
-  if (!store.settings.hasMappings()) store.settings.saveMappings({ ...store.settings.mappings(), inventoryWarehouseIds: config.inventoryWarehouseIds });
+  // Configured warehouses seed the mappings once; after that the Settings tab owns them.
+  if (!store.settings.hasMappings() && config.inventoryWarehouseIds.length) {
+    store.settings.saveMappings({ ...store.settings.mappings(), inventoryWarehouseIds: config.inventoryWarehouseIds });
+  }
   const clients = buildClients(config, log);
   const flows =
     options.flows ??

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, redactConfig } from '../config/load';
 import type { Config } from '../config/schema';
 import { createLogger } from '../logger';
-import { createService, type Service } from '../service';
+import { buildClients, createService, type Service } from '../service';
+import { registerWebhooks } from '../webhooks/register';
+import { DEMO_MAPPINGS } from '../simulators/demo-mappings';
 import { createBrightpearlSimulator } from '../simulators/brightpearl/app';
 import { createWooCommerceSimulator } from '../simulators/woocommerce/app';
 import { VERSION } from '../version';
@@ -24,6 +26,8 @@ Commands:
   demo         Run simulated Brightpearl and WooCommerce and the service wired to them.
   simulators   Run only the two simulators.
   config       Validate the configuration and print it (secrets redacted).
+  webhooks register
+               Point Brightpearl's and WooCommerce's webhooks at BPWC_PUBLIC_URL (idempotent).
 
 Configuration comes from environment variables (BPWC_*) and the JSON file named by BPWC_CONFIG;
 see README.md for every key.`;
@@ -82,6 +86,7 @@ async function startSimulators(activityMs: number) {
   const consumerKey = `ck_${randomBytes(20).toString('hex')}`;
   const consumerSecret = `cs_${randomBytes(20).toString('hex')}`;
   const webhookSecret = randomBytes(24).toString('base64url');
+  const brightpearlWebhookSecret = randomBytes(24).toString('base64url');
   const brightpearl = await createBrightpearlSimulator({ accountToken });
   const woocommerce = await createWooCommerceSimulator({ consumerKey, consumerSecret });
   const env = process.env;
@@ -95,7 +100,7 @@ async function startSimulators(activityMs: number) {
     brightpearl,
     woocommerce,
     overrides: {
-      brightpearl: { baseUrl: bpUrl, accountCode: 'demo', appRef: 'demo_bpwc', accountToken, integrationInstanceId: 27 },
+      brightpearl: { baseUrl: bpUrl, accountCode: 'demo', appRef: 'demo_bpwc', accountToken, integrationInstanceId: 27, webhookSecret: brightpearlWebhookSecret },
       woocommerce: { url: wcUrl, consumerKey, consumerSecret, webhookSecret },
     },
     close: async () => {
@@ -113,17 +118,39 @@ async function demo(): Promise<void> {
   const config = loadConfig({
     env: { ...demoEnv(), BPWC_TOKEN: token },
     // Demo schedules are fast so a newcomer sees the flows at work within a minute.
-    overrides: { ...sims.overrides, flows: { inventory: { enabled: true, schedule: '* * * * *' } } },
+    overrides: {
+      ...sims.overrides,
+      flows: {
+        inventory: { enabled: true, schedule: '* * * * *' },
+        product: { enabled: true, schedule: '*/2 * * * *' },
+        order: { enabled: true, schedule: '* * * * *' },
+        refund: { enabled: true, schedule: '* * * * *' },
+        shipment: { enabled: true, schedule: '* * * * *' },
+      },
+    },
   });
   const log = createLogger(config, undefined, { readable: process.env.BPWC_LOG_FORMAT !== 'json' });
   const previewDir = join(__dirname, '..', '..', '..', 'plugin', 'build');
   const service: Service = await createService({ config, log, token, previewDir });
+  // The simulators' account ids are known, so a fresh demo database starts fully mapped.
+  if (!service.store.settings.hasMappings()) service.store.settings.saveMappings(DEMO_MAPPINGS);
   onShutdown([() => service.close(), sims.close]);
   const url = await service.start();
-  try {
-    service.engine.start('inventory', { trigger: 'startup' });
-  } catch {
-    // Already running in another process: fine, it fills the same database.
+  const clients = buildClients(config, log);
+  if (clients) {
+    await registerWebhooks({
+      ...clients,
+      publicUrl: url,
+      woocommerceSecret: config.woocommerce?.webhookSecret,
+      brightpearlSecret: config.brightpearl?.webhookSecret,
+    }).catch((err: Error) => log.warn({ err: err.message }, 'could not register the demo webhooks; polling still syncs'));
+  }
+  for (const type of ['product', 'inventory', 'order', 'refund', 'shipment'] as const) {
+    try {
+      if (service.engine.isAvailable(type)) service.engine.request(type, { trigger: 'startup' });
+    } catch {
+      // Already running in another process: fine, it fills the same database.
+    }
   }
   const lines = [
     '',
@@ -148,6 +175,27 @@ async function simulators(): Promise<void> {
   process.stdout.write(`${JSON.stringify(sims.overrides, null, 2)}\n`);
 }
 
+async function webhooks(args: string[]): Promise<void> {
+  if (args[0] !== 'register') {
+    process.stderr.write('Usage: bpwc webhooks register\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = loadConfig();
+  requireConnections(config);
+  if (!config.publicUrl) throw new ConfigError(['BPWC_PUBLIC_URL: is required: the address at which Brightpearl and WooCommerce reach this service']);
+  const clients = buildClients(config, createLogger(config)) as NonNullable<ReturnType<typeof buildClients>>;
+  const report = await registerWebhooks({
+    ...clients,
+    publicUrl: config.publicUrl,
+    woocommerceSecret: config.woocommerce?.webhookSecret,
+    brightpearlSecret: config.brightpearl?.webhookSecret,
+  });
+  for (const line of report.created) process.stdout.write(`created  ${line}\n`);
+  for (const line of report.kept) process.stdout.write(`kept     ${line}\n`);
+  for (const line of report.skipped) process.stdout.write(`skipped  ${line}\n`);
+}
+
 async function printConfig(): Promise<void> {
   process.stdout.write(`${JSON.stringify(redactConfig(loadConfig()), null, 2)}\n`);
 }
@@ -164,6 +212,8 @@ export async function main(argv: string[]): Promise<void> {
         return await simulators();
       case 'config':
         return await printConfig();
+      case 'webhooks':
+        return await webhooks(argv.slice(1));
       case undefined:
       case 'help':
       case '--help':

@@ -12,6 +12,7 @@ export const ENV_KEYS: { env: string; path: string[]; kind: 'string' | 'int' | '
   { env: 'BPWC_PORT', path: ['port'], kind: 'int' },
   { env: 'BPWC_TOKEN', path: ['token'], kind: 'string' },
   { env: 'BPWC_DB', path: ['db'], kind: 'string' },
+  { env: 'BPWC_PUBLIC_URL', path: ['publicUrl'], kind: 'string' },
   { env: 'BPWC_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { env: 'BPWC_RETENTION_DAYS', path: ['retentionDays'], kind: 'int' },
   { env: 'BPWC_INVENTORY_WAREHOUSES', path: ['inventoryWarehouseIds'], kind: 'intList' },

@@ -87,6 +87,8 @@ export const ConfigSchema = z
     /** Bearer token for /api/v1. Required outside demo mode. */
     token: z.string().min(24, 'must be at least 24 characters').optional(),
     db: z.string().trim().min(1).default('./data/bpwc.sqlite'),
+    /** Where Brightpearl and WooCommerce reach this service for webhooks (a proxy in front of it). */
+    publicUrl: httpUrl.optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Attempt history older than this is pruned (in small chunks, hourly). */
     retentionDays: z.number().int().min(1).max(3650).default(90),
