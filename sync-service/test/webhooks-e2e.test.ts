@@ -74,13 +74,13 @@ describe('webhooks end to end', () => {
     const product = [...bp.state.products.values()].find((p) => p.stockTracked && (bp.state.stock.get(p.id)?.size ?? 0) > 0);
     if (!product) throw new Error('no stock-tracked product');
     bp.setStock(product.id, 2, { inStock: 321, allocated: 21 });
-    let item;
-    for (let i = 0; i < 100 && !item; i++) {
+    let run;
+    for (let i = 0; i < 100; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      item = service.store.items.getByEntity('inventory', String(product.id));
+      run = service.store.runs.latest('inventory');
+      if (run && run.status !== 'running') break;
     }
-    expect(item).toBeDefined();
-    const run = service.store.runs.latest('inventory');
+    expect(service.store.items.getByEntity('inventory', String(product.id))?.status).toBe('synced');
     expect(run?.trigger).toBe('webhook');
     expect(run?.counts.seen).toBe(1);
     expect(service.store.webhooks.count('brightpearl')).toBeGreaterThan(0);
