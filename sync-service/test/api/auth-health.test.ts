@@ -24,7 +24,30 @@ const ROUTES: HttpRequest[] = [
   { method: 'GET', url: '/api/v1/logs/1' },
   { method: 'POST', url: '/api/v1/logs/retry', payload: { ids: [1] } },
   { method: 'GET', url: '/api/v1/logs/export.csv?type=inventory' },
+  { method: 'POST', url: '/api/v1/logs/prune', payload: { olderThanDays: 1 } },
+  { method: 'GET', url: '/api/v1/stats/hourly?type=inventory' },
+  { method: 'GET', url: '/api/v1/settings/mappings' },
+  { method: 'PUT', url: '/api/v1/settings/mappings', payload: {} },
+  { method: 'GET', url: '/api/v1/settings/reference' },
+  { method: 'POST', url: '/api/v1/connections/brightpearl/test' },
 ];
+
+/** Every registered /api/v1 route as "METHOD /path", read from Fastify's route tree. */
+function registeredApiRoutes(tree: string): string[] {
+  const out: string[] = [];
+  const stack: { depth: number; path: string }[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line);
+    if (!m) continue;
+    const depth = (m[1] as string).length / 4;
+    while (stack.length && (stack[stack.length - 1] as { depth: number }).depth >= depth) stack.pop();
+    const path = (stack.length ? (stack[stack.length - 1] as { path: string }).path : '') + (m[2] as string);
+    stack.push({ depth, path });
+    if (!m[3] || !path.startsWith('/api/v1')) continue;
+    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.push(`${method} ${path}`);
+  }
+  return out.sort();
+}
 
 const BAD_AUTH: [string, Record<string, string>][] = [
   ['no header', {}],
@@ -47,6 +70,16 @@ describe('GET /health', () => {
 });
 
 describe('bearer auth on /api/v1', () => {
+  it('the list below covers every /api/v1 route the app registers', () => {
+    const listed = ROUTES.map((r) => `${r.method} ${r.url.split('?')[0]}`);
+    const registered = registeredApiRoutes(h.app.printRoutes({ commonPrefix: false }));
+    expect(registered.length).toBeGreaterThan(10);
+    for (const route of registered) {
+      const pattern = new RegExp(`^${route.replace(/:[a-z]+/gi, '[^/]+')}$`);
+      expect({ route, covered: listed.some((l) => pattern.test(l)) }).toEqual({ route, covered: true });
+    }
+  });
+
   it.each(BAD_AUTH)('every route answers 401 with %s, and nothing changes', async (_label, headers) => {
     const before = { ...dumpItems(h.ctx.store), flows: h.ctx.store.flows.list() };
     for (const route of ROUTES) {
