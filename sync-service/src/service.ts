@@ -11,6 +11,7 @@ import { BrightpearlClient } from './brightpearl/client';
 import type { Config } from './config/schema';
 import { SYNC_TYPES, type SyncType } from './domain/constants';
 import { Engine } from './engine/engine';
+import { noteRetry } from './engine/run-scope';
 import type { Flow } from './engine/flow';
 import { buildFlows } from './flows';
 import { Scheduler } from './scheduler/scheduler';
@@ -45,8 +46,10 @@ export function buildClients(config: Config, log: PinoLogger) {
   const bp = config.brightpearl;
   const wc = config.woocommerce;
   if (!bp || !wc) return undefined;
-  const onRetry = (system: string) => (e: { attempt: number; delayMs: number; method: string; path: string; error: Error }) =>
+  const onRetry = (system: 'brightpearl' | 'woocommerce') => (e: { attempt: number; delayMs: number; method: string; path: string; error: Error & { status?: number; kind?: string } }) => {
     log.warn({ system, attempt: e.attempt, delayMs: e.delayMs, call: `${e.method} ${e.path}`, err: e.error.message }, 'retrying a remote call');
+    noteRetry({ system, call: `${e.method} ${e.path}`, attempt: e.attempt, reason: e.error.status ? `HTTP ${e.error.status}` : (e.error.kind ?? 'error') });
+  };
   const auth = bp.oauthToken
     ? { kind: 'oauth' as const, appRef: bp.appRef, devRef: bp.devRef as string, accessToken: bp.oauthToken }
     : bp.staffToken

@@ -9,6 +9,7 @@ import { FlowBusyError, FlowUnavailableError } from './errors';
 import type { Flow, FlowContext } from './flow';
 import { silentLogger, type Logger } from './logger';
 import { isOwnerDead, makeOwnerId } from './owner';
+import { describeRetries, runInScope, takeRetries } from './run-scope';
 
 export interface EngineOptions {
   store: Store;
@@ -155,6 +156,12 @@ export class Engine {
       },
       record: (outcomes) => {
         if (outcomes.length === 0) return;
+        const retries = takeRetries();
+        if (retries.length) {
+          // Retries are part of what happened to these entities: keep them in their history.
+          const note = describeRetries(retries);
+          outcomes = outcomes.map((o) => (o.status === 'unchanged' ? o : { ...o, message: o.message ? `${o.message} — ${note}` : `Done ${note}` }));
+        }
         const counts = store.items.record(type, runId, outcomes);
         failures += counts.failed;
         store.runs.addCounts(runId, { seen: outcomes.length, ...counts });
@@ -163,7 +170,7 @@ export class Engine {
 
     this.log.info({ flow: type, runId, trigger: options.trigger }, 'run started');
     try {
-      await flow.run(ctx);
+      await runInScope(runId, () => flow.run(ctx));
       if (controller.signal.aborted) {
         const lostLock = (controller.signal.reason as Error | undefined)?.message === 'lost the flow lock';
         store.runs.finish(
