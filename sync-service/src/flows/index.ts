@@ -5,7 +5,10 @@ import type { Flow } from '../engine/flow';
 import type { Mappings } from '../settings/mappings';
 import type { WooCommerceClient } from '../woocommerce/client';
 import { InventoryFlow } from './inventory';
+import { OrderFlow } from './order';
 import { ProductFlow } from './product';
+import { RefundFlow } from './refund';
+import { ShipmentFlow } from './shipment';
 
 export interface FlowDependencies {
   brightpearl: BrightpearlClient;
@@ -21,5 +24,8 @@ export function buildFlows(deps: FlowDependencies): Partial<Record<SyncType, Flo
   return {
     inventory: new InventoryFlow({ brightpearl: deps.brightpearl, woocommerce: deps.woocommerce, warehouseIds: deps.inventoryWarehouseIds }),
     product: new ProductFlow({ brightpearl: deps.brightpearl, woocommerce: deps.woocommerce, mappings: deps.mappings }),
+    order: new OrderFlow({ brightpearl: deps.brightpearl, woocommerce: deps.woocommerce, mappings: deps.mappings, integrationInstanceId: deps.integrationInstanceId }),
+    refund: new RefundFlow({ woocommerce: deps.woocommerce, brightpearl: deps.brightpearl, mappings: deps.mappings, integrationInstanceId: deps.integrationInstanceId }),
+    shipment: new ShipmentFlow({ brightpearl: deps.brightpearl, woocommerce: deps.woocommerce }),
   };
 }

@@ -24,6 +24,8 @@ import {
   BatchItemErrorSchema,
   BatchResponseSchema,
   OrderNoteSchema,
+  ORDER_REF_FIELDS,
+  OrderRefSchema,
   OrderRefundsProbeSchema,
   OrderSchema,
   PRODUCT_SUMMARY_FIELDS,
@@ -37,6 +39,7 @@ import {
   WooErrorSchema,
   type WooOrder,
   type WooOrderNote,
+  type WooOrderRef,
   type WooProduct,
   type WooProductSummary,
   type WooRefund,
@@ -671,6 +674,17 @@ export class WooCommerceClient {
     const query: Query = { ...opts.query };
     if (statuses && statuses.length > 0) query.status = [...statuses];
     return this.modifiedWindow('orders', OrderSchema, from, to, query);
+  }
+
+  /**
+   * ordersModifiedBetween reading only `id, number, status, date_modified_gmt` of each order
+   * (`_fields`) and checking only `id`: a selection that one malformed order cannot break (the
+   * caller reads the orders it needs by id and checks each on its own).
+   */
+  orderRefsModifiedBetween(from: Date, to: Date, statuses?: readonly string[]): Promise<WooOrderRef[]> {
+    const query: Query = { _fields: ORDER_REF_FIELDS.join(',') };
+    if (statuses && statuses.length > 0) query.status = [...statuses];
+    return this.modifiedWindow('orders', OrderRefSchema, from, to, query);
   }
 
   async getOrder(id: number, query: Query = {}): Promise<WooOrder> {

@@ -335,6 +335,20 @@ export type WooWebhook = z.infer<typeof WebhookSchema>;
 /** Items of the store-wide GET /refunds (WooCommerce 9.0+) carry their order id. */
 export const StoreRefundSchema = RefundSchema.extend({ parent_id: z.number().int() });
 
+/**
+ * What a selection needs of an order (`_fields`, see ORDER_REF_FIELDS). Only `id` is checked, so
+ * one order the full OrderSchema cannot read does not break a window read: read the orders
+ * themselves afterwards, by id, and check each on its own.
+ */
+export const ORDER_REF_FIELDS = ['id', 'number', 'status', 'date_modified_gmt'] as const;
+export const OrderRefSchema = z.looseObject({
+  id: z.number().int(),
+  number: z.union([z.string(), z.number()]).transform(String).optional().catch(undefined),
+  status: z.string().optional().catch(undefined),
+  date_modified_gmt: z.string().nullable().optional().catch(undefined),
+});
+export type WooOrderRef = z.infer<typeof OrderRefSchema>;
+
 /** What the refunds fallback asks for about orders (`_fields=id,date_modified_gmt,refunds`). */
 export const OrderRefundsProbeSchema = z.looseObject({
   id: z.number().int(),
