@@ -145,9 +145,12 @@ async function demo(): Promise<void> {
       brightpearlSecret: config.brightpearl?.webhookSecret,
     }).catch((err: Error) => log.warn({ err: err.message }, 'could not register the demo webhooks; polling still syncs'));
   }
+  // The simulated store has weeks of history: look back far enough to show it on a fresh database.
+  const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
   for (const type of ['product', 'inventory', 'order', 'refund', 'shipment'] as const) {
     try {
-      if (service.engine.isAvailable(type)) service.engine.request(type, { trigger: 'startup' });
+      const fresh = service.store.runs.latest(type) === undefined;
+      if (service.engine.isAvailable(type)) service.engine.request(type, { trigger: 'startup', since: fresh && (type === 'refund' || type === 'shipment') ? since : undefined });
     } catch {
       // Already running in another process: fine, it fills the same database.
     }

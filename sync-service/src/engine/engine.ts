@@ -85,7 +85,9 @@ export class Engine {
     const earlier = this.followUps.get(type);
     const scope =
       earlier === undefined ? options.scope : earlier.scope && options.scope ? [...new Set([...earlier.scope, ...options.scope])] : undefined;
-    this.followUps.set(type, { trigger: options.trigger, scope });
+    // A resync request wins over a plain one: the earliest `since` covers both.
+    const sinces = [earlier?.since, options.since].filter((x): x is string => Boolean(x)).sort();
+    this.followUps.set(type, { trigger: options.trigger, scope, since: sinces[0] });
     return { runId: null, queued: true };
   }
 
