@@ -222,7 +222,7 @@ function start() {
 		dateFormat: 'F j, Y',
 		timeFormat: 'g:i a',
 		serviceConfigured: true,
-		urlFromConstant: true,
+		serviceUrlFromConstant: true,
 		tokenFromConstant: true,
 		previewToken: config.previewToken ?? '',
 		preview: true,

@@ -18,8 +18,11 @@ export interface AdminConfig {
 	timeFormat: string;
 	/** Whether a service URL and token are set (in the options or in wp-config.php). */
 	serviceConfigured: boolean;
-	urlFromConstant?: boolean;
+	/** Whether wp-config.php pins the service URL (`BPWC_SERVICE_URL`) or the token (`BPWC_SERVICE_TOKEN`). */
+	serviceUrlFromConstant?: boolean;
 	tokenFromConstant?: boolean;
+	/** The page's own URL with `#settings` (where the notices send the user). */
+	settingsUrl?: string;
 	/** Demo preview only: the page talks to the service directly with this token. */
 	previewToken?: string;
 	/** Demo preview only. */

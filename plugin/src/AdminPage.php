@@ -105,8 +105,10 @@ final class AdminPage {
 		wp_enqueue_script( self::HANDLE );
 
 		if ( is_readable( $this->build_dir . '/index.css' ) ) {
-			$style_deps = wp_style_is( 'wp-components', 'registered' ) ? array( 'wp-components' ) : array();
-			wp_enqueue_style( self::HANDLE, $this->build_url . '/index.css', $style_deps, $asset['version'] );
+			// No wp-components dependency: the build bundles the components' CSS of the version it
+			// was built with, and WordPress 6.1's older stylesheet would restyle them.
+			wp_enqueue_style( self::HANDLE, $this->build_url . '/index.css', array(), $asset['version'] );
+			wp_style_add_data( self::HANDLE, 'rtl', 'replace' );
 		}
 	}
 
@@ -135,8 +137,10 @@ final class AdminPage {
 			wp_die( esc_html__( 'Sorry, you are not allowed to access this page.', 'brightpearl-sync' ), 403 );
 		}
 		echo '<div class="wrap bpwc-admin">';
+		// The page title as on every wp-admin screen; admin notices are moved below the header end.
+		echo '<h1 class="wp-heading-inline">' . esc_html__( 'Brightpearl Sync', 'brightpearl-sync' ) . '</h1>';
+		echo '<hr class="wp-header-end">';
 		if ( null === $this->asset() ) {
-			echo '<h1>' . esc_html__( 'Brightpearl Sync', 'brightpearl-sync' ) . '</h1>';
 			echo '<div class="notice notice-error inline"><p>';
 			printf(
 				/* translators: %s: the build command. */

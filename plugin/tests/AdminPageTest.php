@@ -129,6 +129,8 @@ final class AdminPageTest extends TestCase {
 		$html = $this->render( $page );
 		$this->assertStringContainsString( '<div id="bpwc-admin-root"></div>', $html );
 		$this->assertStringNotContainsString( 'npm run build', $html );
+		// A title and header end like every wp-admin screen (notices go below it), before the app.
+		$this->assertMatchesRegularExpression( '#<h1[^>]*>Brightpearl Sync</h1><hr class="wp-header-end"><div id="bpwc-admin-root">#', $html );
 
 		$page->enqueue( 'index.php' );
 		$this->assertFalse( wp_script_is( AdminPage::HANDLE, 'registered' ), 'not enqueued on other pages' );
@@ -143,6 +145,9 @@ final class AdminPageTest extends TestCase {
 		$this->assertTrue( wp_style_is( AdminPage::HANDLE, 'enqueued' ) );
 		$this->assertSame( 'http://example.test/build/index.css', wp_styles()->registered[ AdminPage::HANDLE ]->src );
 		$this->assertSame( 'f00dcafe', wp_styles()->registered[ AdminPage::HANDLE ]->ver );
+		// The bundle carries its own components CSS: WordPress 6.1's wp-components must not restyle it.
+		$this->assertSame( array(), wp_styles()->registered[ AdminPage::HANDLE ]->deps );
+		$this->assertSame( 'replace', wp_styles()->get_data( AdminPage::HANDLE, 'rtl' ) );
 
 		// WordPress 6.1 has no react-jsx-runtime script; the page provides one from React.
 		$this->assertTrue( wp_script_is( 'react-jsx-runtime', 'registered' ) );

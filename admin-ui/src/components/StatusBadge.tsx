@@ -27,7 +27,9 @@ export default function StatusBadge( { tone, label, context }: Props ) {
 			<span className="bpwc-badge__symbol" aria-hidden="true">
 				{ SYMBOL[ tone ] }
 			</span>
-			{ context && <VisuallyHidden>{ context } </VisuallyHidden> }
+			{ context && (
+				<VisuallyHidden as="span">{ context } </VisuallyHidden>
+			) }
 			{ label }
 		</span>
 	);

@@ -174,16 +174,29 @@ export interface ReferenceData {
 	errors?: { brightpearl?: string; woocommerce?: string };
 }
 
+/**
+ * GET bpwc/v1/status (always a 200). `reachable`: the service is up and accepts the token
+ * (`message` says why not). `service`: the plugin's view of it (`url`, `configured`, `reachable`
+ * over the network) merged with the service's /health answer (`status`, `version`, …); null in
+ * the demo preview when /health does not answer. `flows`: a summary per flow, or null.
+ */
 export interface ServiceStatus {
 	service: {
-		status: string;
+		status?: string;
 		version?: string;
 		uptimeSeconds?: number;
 		database?: string;
+		url?: string;
+		configured?: boolean;
+		reachable?: boolean;
+		code?: string;
+		message?: string;
 		[ key: string ]: unknown;
 	} | null;
 	reachable: boolean;
 	message?: string;
+	flows?: Array< Record< string, unknown > > | null;
+	flowsError?: { code: string; message: string; status?: number };
 }
 
 export interface ConnectionTestResult {
