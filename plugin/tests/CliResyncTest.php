@@ -96,11 +96,8 @@ final class CliResyncTest extends CliTestCase {
 		$this->fails( ResyncCommand::class, '__invoke', array( 'inventory' ), array( 'failed' => true, 'since' => '2026-01-01' ), 'either ids, --failed or --since' );
 		$message = $this->fails( ResyncCommand::class, '__invoke', array( 'inventory', $failed['entityId'], '999999', 'no-such-sku' ), array(), 'Unknown inventory id(s): 999999, no-such-sku' );
 		$this->assertStringContainsString( 'nothing was queued', $message );
-		$this->fails( ResyncCommand::class, '__invoke', array( 'product', '1001' ), array(), 'not available' );
-		$this->fails( ResyncCommand::class, '__invoke', array( 'product' ), array( 'failed' => true ), 'not available' );
 
 		$this->assertSame( $run_before, Env::latest_run_id(), 'no run was started' );
-		$this->assertSame( 0, Env::latest_run_id( 'product' ) );
 		$this->assertSame( $queued_before, Env::queued_attempts( (int) $failed['id'] ), 'nothing was re-queued' );
 		$this->assertSame( array(), array_filter( $this->out->calls, static fn ( $c ) => 'success' === $c[0] ) );
 	}

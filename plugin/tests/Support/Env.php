@@ -47,10 +47,15 @@ final class Env {
 	 * (every minute) would start runs in the middle of tests.
 	 */
 	public static function prepare_service(): void {
-		self::wait_idle( 'inventory', 60 );
-		$flow = self::service( 'GET', '/api/v1/flows/inventory' );
-		if ( self::QUIET_SCHEDULE !== ( $flow['body']['schedule'] ?? null ) || true !== ( $flow['body']['enabled'] ?? null ) ) {
-			self::service( 'PATCH', '/api/v1/flows/inventory', array( 'schedule' => self::QUIET_SCHEDULE, 'enabled' => true ) );
+		// Every flow runs at start-up and then every minute in the demo: let them finish, then quiet them.
+		foreach ( array( 'inventory', 'product', 'order', 'refund', 'shipment' ) as $type ) {
+			$flow = self::service( 'GET', '/api/v1/flows/' . $type );
+			if ( self::QUIET_SCHEDULE !== ( $flow['body']['schedule'] ?? null ) || true !== ( $flow['body']['enabled'] ?? null ) ) {
+				self::service( 'PATCH', '/api/v1/flows/' . $type, array( 'schedule' => self::QUIET_SCHEDULE, 'enabled' => true ) );
+			}
+		}
+		foreach ( array( 'inventory', 'product', 'order', 'refund', 'shipment' ) as $type ) {
+			self::wait_idle( $type, 120 );
 		}
 	}
 
@@ -93,7 +98,7 @@ final class Env {
 	/**
 	 * Waits until the flow is not running.
 	 */
-	public static function wait_idle( string $type = 'inventory', int $seconds = 30 ): void {
+	public static function wait_idle( string $type = 'inventory', int $seconds = 120 ): void {
 		$deadline = microtime( true ) + $seconds;
 		do {
 			$flow = self::service( 'GET', '/api/v1/flows/' . $type );

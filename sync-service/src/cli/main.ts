@@ -87,7 +87,9 @@ async function startSimulators(activityMs: number) {
   const consumerSecret = `cs_${randomBytes(20).toString('hex')}`;
   const webhookSecret = randomBytes(24).toString('base64url');
   const brightpearlWebhookSecret = randomBytes(24).toString('base64url');
-  const brightpearl = await createBrightpearlSimulator({ accountToken });
+  // Tests of the plugin and the page may raise the simulated cap (200 a minute, as the real one).
+  const requestsPerMinute = Number(process.env.BPWC_SIM_BRIGHTPEARL_RPM ?? 200);
+  const brightpearl = await createBrightpearlSimulator({ accountToken, requestsPerMinute });
   const woocommerce = await createWooCommerceSimulator({ consumerKey, consumerSecret });
   const env = process.env;
   const bpUrl = await brightpearl.listen(Number(env.BPWC_SIM_BRIGHTPEARL_PORT ?? 0), '127.0.0.1');
