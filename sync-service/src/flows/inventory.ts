@@ -6,11 +6,16 @@
  * the configured warehouses, find the WooCommerce product or variation with the same SKU, and
  * write only the levels that differ, in batches, turning `manage_stock` on where needed.
  * A product Brightpearl returns no availability for is Failed, never zeroed.
+ *
+ * Writes are held across chunks until a batch is full (simple products share one batch stream,
+ * variations batch per parent), so a few changes spread over a big catalogue cost the fewest
+ * batch requests; what is held is written at the end of the run (or when it is stopped), and at
+ * most MAX_HELD_WRITES wait at any time.
  */
 import type { AvailabilityResult, BrightpearlClient } from '../brightpearl/client';
 import type { ProductAvailability } from '../brightpearl/schemas';
 import type { Flow, FlowContext } from '../engine/flow';
-import type { BatchItemResult, WooCommerceClient } from '../woocommerce/client';
+import { WOO_MAX_BATCH, type BatchItemResult, type WooCommerceClient } from '../woocommerce/client';
 import type { WooProductSummary } from '../woocommerce/schemas';
 import type { EntityRef, Outcome } from '../store';
 
@@ -44,6 +49,12 @@ interface PlannedWrite {
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Stock writes held for a full batch, by parent (0 = simple products). */
+type HeldWrites = Map<number, PlannedWrite[]>;
+
+/** Above this many held writes everything held is written at once (bounds memory on huge catalogues). */
+export const MAX_HELD_WRITES = 5000;
+
 export function availableToSell(figures: ProductAvailability, warehouseIds: number[]): number {
   if (warehouseIds.length === 0) return Math.trunc(figures.total.onHand);
   let sum = 0;
@@ -67,24 +78,45 @@ export class InventoryFlow implements Flow {
       params.productId = ids.join(',');
     }
     const seenSkus = new Map<string, number>();
-    let chunk: BrightpearlProductRow[] = [];
-    for await (const row of this.options.brightpearl.search('product-service/product-search', params)) {
-      if (row.stockTracked === false) continue; // services and bundles have no stock to push
-      chunk.push({
-        productId: Number(row.productId),
-        name: String(row.productName ?? '').trim() || `Brightpearl product ${String(row.productId)}`,
-        sku: String(row.SKU ?? '').trim(),
-      });
-      if (chunk.length >= this.chunkSize) {
-        await this.syncChunk(ctx, chunk, seenSkus);
-        chunk = [];
-        if (ctx.signal.aborted) return;
+    const held: HeldWrites = new Map();
+    try {
+      let chunk: BrightpearlProductRow[] = [];
+      for await (const row of this.options.brightpearl.search('product-service/product-search', params)) {
+        if (row.stockTracked === false) continue; // services and bundles have no stock to push
+        chunk.push({
+          productId: Number(row.productId),
+          name: String(row.productName ?? '').trim() || `Brightpearl product ${String(row.productId)}`,
+          sku: String(row.SKU ?? '').trim(),
+        });
+        if (chunk.length >= this.chunkSize) {
+          await this.syncChunk(ctx, chunk, seenSkus, held);
+          chunk = [];
+          if (ctx.signal.aborted) return;
+        }
       }
+      if (chunk.length) await this.syncChunk(ctx, chunk, seenSkus, held);
+    } finally {
+      // Whatever is held is written even when the run stops or a read fails: it was decided.
+      await this.flush(ctx, held, true);
     }
-    if (chunk.length) await this.syncChunk(ctx, chunk, seenSkus);
   }
 
-  private async syncChunk(ctx: FlowContext, rows: BrightpearlProductRow[], seenSkus: Map<string, number>): Promise<void> {
+  /** Writes every full batch held (or everything held when `all`, or when too much is held). */
+  private async flush(ctx: FlowContext, held: HeldWrites, all: boolean): Promise<void> {
+    let total = 0;
+    for (const group of held.values()) total += group.length;
+    const everything = all || total > MAX_HELD_WRITES;
+    const ready: PlannedWrite[] = [];
+    for (const [parentId, group] of held) {
+      const take = everything ? group.length : group.length - (group.length % WOO_MAX_BATCH);
+      if (take === 0) continue;
+      ready.push(...group.splice(0, take));
+      if (group.length === 0) held.delete(parentId);
+    }
+    if (ready.length) ctx.record(await this.write(ready));
+  }
+
+  private async syncChunk(ctx: FlowContext, rows: BrightpearlProductRow[], seenSkus: Map<string, number>, held: HeldWrites): Promise<void> {
     ctx.seen(rows.map((r): EntityRef => ({ entityId: String(r.productId), bpId: String(r.productId), info: r.name })));
     const outcomes: Outcome[] = [];
     const fail = (r: BrightpearlProductRow, message: string, extra: Partial<Extract<Outcome, { status: 'failed' }>> = {}) =>
@@ -155,8 +187,14 @@ export class InventoryFlow implements Flow {
       );
     }
 
-    outcomes.push(...(await this.write(writes)));
     ctx.record(outcomes);
+    for (const w of writes) {
+      const parent = w.target.parent_id ?? 0;
+      const group = held.get(parent);
+      if (group) group.push(w);
+      else held.set(parent, [w]);
+    }
+    await this.flush(ctx, held, false);
   }
 
   /** Simple products in one batch stream, variations grouped by parent; every item's result checked. */
@@ -165,7 +203,9 @@ export class InventoryFlow implements Flow {
     const groups = new Map<number, PlannedWrite[]>();
     for (const w of writes) {
       const parent = w.target.parent_id ?? 0;
-      groups.set(parent, [...(groups.get(parent) ?? []), w]);
+      const group = groups.get(parent);
+      if (group) group.push(w);
+      else groups.set(parent, [w]);
     }
     for (const [parentId, group] of groups) {
       const update = group.map((w) => ({ id: w.target.id, manage_stock: true, stock_quantity: w.quantity }));

@@ -58,6 +58,7 @@ import { isValidId } from '../brightpearl/idset';
 import type { CustomerPaymentInput, OrderRowInput, SalesCreditInput } from '../brightpearl/inputs';
 import type { BrightpearlSalesOrder, BrightpearlOrderRow } from '../brightpearl/schemas';
 import { SYNC_STATUS } from '../domain/constants';
+import { withoutRetryNote } from '../domain/retry-note';
 import type { Flow, FlowContext } from '../engine/flow';
 import { HttpError } from '../http/request';
 import type { Mappings } from '../settings/mappings';
@@ -331,10 +332,10 @@ export class RefundFlow implements Flow {
         continue;
       }
       const waiting =
-        item.status === SYNC_STATUS.FAILED && item.error !== null && !ctx.store.mappings.byWooCommerce('order', String(orderId)) && isWaitingMessage(item.error);
+        item.status === SYNC_STATUS.FAILED && item.error !== null && !ctx.store.mappings.byWooCommerce('order', String(orderId)) && isWaitingMessage(withoutRetryNote(item.error));
       if (waiting) {
         // Same message again: no history row, no request.
-        outcomes.push({ entityId: item.entityId, status: 'failed', message: item.error as string });
+        outcomes.push({ entityId: item.entityId, status: 'failed', message: withoutRetryNote(item.error as string) });
         continue;
       }
       byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), item]);

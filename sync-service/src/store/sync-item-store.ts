@@ -1,7 +1,9 @@
 import { ATTEMPT_OUTCOME, SYNC_STATUS, type AttemptOutcome, type SyncStatus, type SyncType } from '../domain/constants';
 import { summarize } from '../domain/redact';
+import { withoutRetryNote } from '../domain/retry-note';
 import { iso, type Clock } from './clock';
 import type { Db } from './database';
+import { Statements } from './statements';
 
 export interface SyncItem {
   id: number;
@@ -103,15 +105,20 @@ export function decodeCursor(cursor: string): number | null {
 }
 
 export class SyncItemStore {
+  /** The statements of the per-entity paths (seen, record, intents, lookups). */
+  private readonly statements: Statements;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.statements = new Statements(db);
+  }
 
   /** Registers entities a run is about to handle; new ones start Pending with first-seen = now. One transaction. */
   seen(type: SyncType, refs: EntityRef[]): void {
     const now = iso(this.clock());
-    const upsert = this.db.prepare(
+    const upsert = this.statements.get(
       `INSERT INTO sync_items (type, entity_id, bp_id, wc_id, info, status, first_seen_at, updated_at)
        VALUES (@type, @entityId, @bpId, @wcId, @info, '${SYNC_STATUS.PENDING}', @now, @now)
        ON CONFLICT (type, entity_id) DO UPDATE SET
@@ -135,16 +142,16 @@ export class SyncItemStore {
   record(type: SyncType, runId: number | null, outcomes: Outcome[]): { synced: number; failed: number; unchanged: number } {
     const now = iso(this.clock());
     const counts = { synced: 0, failed: 0, unchanged: 0 };
-    const find = this.db.prepare('SELECT id, status, last_error FROM sync_items WHERE type = ? AND entity_id = ?');
-    const setSynced = this.db.prepare(
+    const find = this.statements.get('SELECT id, status, last_error FROM sync_items WHERE type = ? AND entity_id = ?');
+    const setSynced = this.statements.get(
       `UPDATE sync_items SET status = '${SYNC_STATUS.SYNCED}', last_error = NULL, attempts = attempts + 1, updated_at = ?,
          last_value = ?, wc_id = COALESCE(?, wc_id), last_run_id = ? WHERE id = ?`,
     );
-    const setFailed = this.db.prepare(
+    const setFailed = this.statements.get(
       `UPDATE sync_items SET status = '${SYNC_STATUS.FAILED}', last_error = ?, attempts = attempts + 1, updated_at = ?, last_run_id = ? WHERE id = ?`,
     );
-    const touch = this.db.prepare('UPDATE sync_items SET last_run_id = ?, last_value = COALESCE(?, last_value), wc_id = COALESCE(?, wc_id) WHERE id = ?');
-    const addAttempt = this.db.prepare(
+    const touch = this.statements.get('UPDATE sync_items SET last_run_id = ?, last_value = COALESCE(?, last_value), wc_id = COALESCE(?, wc_id) WHERE id = ?');
+    const addAttempt = this.statements.get(
       'INSERT INTO sync_attempts (item_id, run_id, at, outcome, message, request, response) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
@@ -156,7 +163,8 @@ export class SyncItemStore {
           addAttempt.run(item.id, runId, now, ATTEMPT_OUTCOME.SYNCED, o.message ?? null, summarize(o.request), summarize(o.response));
           counts.synced++;
         } else if (o.status === 'failed') {
-          if (item.status === SYNC_STATUS.FAILED && item.last_error === o.message) {
+          // Identical = the same reason; the retry note a run may have added is not part of it.
+          if (item.status === SYNC_STATUS.FAILED && item.last_error !== null && withoutRetryNote(item.last_error) === withoutRetryNote(o.message)) {
             touch.run(runId, null, null, item.id);
           } else {
             setFailed.run(o.message, now, runId, item.id);
@@ -185,18 +193,18 @@ export class SyncItemStore {
   recordIntent(type: SyncType, entityId: string, intent: Record<string, unknown>, runId: number | null = null): void {
     const now = iso(this.clock());
     this.db.transaction(() => {
-      const item = this.db.prepare('SELECT id FROM sync_items WHERE type = ? AND entity_id = ?').get(type, entityId) as { id: number } | undefined;
+      const item = this.statements.get('SELECT id FROM sync_items WHERE type = ? AND entity_id = ?').get(type, entityId) as { id: number } | undefined;
       if (!item) throw new Error(`recordIntent(): ${type} ${entityId} was never registered with seen()`);
-      this.db.prepare('UPDATE sync_items SET last_value = ? WHERE id = ?').run(JSON.stringify({ intent, at: now }), item.id);
-      this.db
-        .prepare('INSERT INTO sync_attempts (item_id, run_id, at, outcome, message, request) VALUES (?, ?, ?, ?, ?, ?)')
+      this.statements.get('UPDATE sync_items SET last_value = ? WHERE id = ?').run(JSON.stringify({ intent, at: now }), item.id);
+      this.statements
+        .get('INSERT INTO sync_attempts (item_id, run_id, at, outcome, message, request) VALUES (?, ?, ?, ?, ?, ?)')
         .run(item.id, runId, now, ATTEMPT_OUTCOME.INTENT, 'About to create it remotely', summarize(intent));
     })();
   }
 
   /** The intent recorded for an entity and not yet replaced by a synced value, if any. */
   intentOf(type: SyncType, entityId: string): { intent: Record<string, unknown>; at: string } | undefined {
-    const raw = this.db.prepare('SELECT last_value FROM sync_items WHERE type = ? AND entity_id = ?').pluck().get(type, entityId) as string | null | undefined;
+    const raw = this.statements.get('SELECT last_value FROM sync_items WHERE type = ? AND entity_id = ?').pluck().get(type, entityId) as string | null | undefined;
     if (!raw || !raw.startsWith('{"intent"')) return undefined;
     try {
       return JSON.parse(raw) as { intent: Record<string, unknown>; at: string };
@@ -226,12 +234,12 @@ export class SyncItemStore {
   }
 
   get(id: number): SyncItem | undefined {
-    const row = this.db.prepare('SELECT * FROM sync_items WHERE id = ?').get(id) as RawItem | undefined;
+    const row = this.statements.get('SELECT * FROM sync_items WHERE id = ?').get(id) as RawItem | undefined;
     return row && toItem(row);
   }
 
   getByEntity(type: SyncType, entityId: string): SyncItem | undefined {
-    const row = this.db.prepare('SELECT * FROM sync_items WHERE type = ? AND entity_id = ?').get(type, entityId) as RawItem | undefined;
+    const row = this.statements.get('SELECT * FROM sync_items WHERE type = ? AND entity_id = ?').get(type, entityId) as RawItem | undefined;
     return row && toItem(row);
   }
 
@@ -281,14 +289,26 @@ export class SyncItemStore {
   page(filter: ItemFilter, limit: number, cursor?: number | null): ItemPage {
     const w = this.where(filter);
     const keyset = cursor ? ' AND id < ?' : '';
+    // Ids first: the filter indexes cover them, so a date range sorts ids, not whole rows.
     const rows = this.db
-      .prepare(`SELECT * FROM sync_items WHERE ${w.sql}${keyset} ORDER BY id DESC LIMIT ?`)
+      .prepare(`SELECT * FROM sync_items WHERE id IN (SELECT id FROM sync_items WHERE ${w.sql}${keyset} ORDER BY id DESC LIMIT ?) ORDER BY id DESC`)
       .all(...w.params, ...(cursor ? [cursor] : []), limit + 1) as RawItem[];
     const more = rows.length > limit;
     const items = rows.slice(0, limit).map(toItem);
-    const total = this.db.prepare(`SELECT COUNT(*) FROM sync_items WHERE ${w.sql}`).pluck().get(...w.params) as number;
+    const total = this.total(filter, w);
     const last = items[items.length - 1];
     return { items, nextCursor: more && last ? encodeCursor(last.id) : null, total };
+  }
+
+  /** Matching items: type and status come from the trigger-kept counts; other filters are counted. */
+  private total(filter: ItemFilter, w: { sql: string; params: unknown[] }): number {
+    if (filter.search || filter.from || filter.to) {
+      return this.db.prepare(`SELECT COUNT(*) FROM sync_items WHERE ${w.sql}`).pluck().get(...w.params) as number;
+    }
+    const n = filter.status
+      ? this.db.prepare('SELECT n FROM sync_item_counts WHERE type = ? AND status = ?').pluck().get(filter.type, filter.status)
+      : this.db.prepare('SELECT SUM(n) FROM sync_item_counts WHERE type = ?').pluck().get(filter.type);
+    return (n as number | null | undefined) ?? 0;
   }
 
   /** Every matching item, newest first, read in chunks so a long export never holds the connection. */
@@ -307,7 +327,7 @@ export class SyncItemStore {
 
   counts(type: SyncType): Record<SyncStatus, number> {
     const out: Record<SyncStatus, number> = { pending: 0, synced: 0, failed: 0 };
-    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM sync_items WHERE type = ? GROUP BY status').all(type) as { status: SyncStatus; n: number }[];
+    const rows = this.db.prepare('SELECT status, n FROM sync_item_counts WHERE type = ?').all(type) as { status: SyncStatus; n: number }[];
     for (const r of rows) out[r.status] = r.n;
     return out;
   }

@@ -160,6 +160,19 @@ describe('inventory flow against the simulators', () => {
     expect(itemAfter && itemBefore && itemAfter.updatedAt > itemBefore.updatedAt).toBe(true);
   });
 
+  test('changes spread over several chunks are held and written in one batch per endpoint', async () => {
+    const ok = (p: CatalogProduct) => p.groupId === 0 && p.stockTracked && !catalog.quirks.noAvailability.includes(p.bpId) && !catalog.quirks.missingInWooCommerce.includes(p.sku);
+    const simple = catalog.products.filter(ok);
+    // chunkSize is 40: the first, a middle and the last simple product are read in different chunks.
+    const spread = [simple[1], simple[45], simple[simple.length - 1]] as CatalogProduct[];
+    for (const p of spread) bp.setStock(p.bpId, 7, { inStock: 33, allocated: 2 });
+    await fetch(`${wc.url}/__sim/counters`, { method: 'DELETE' });
+    const r = await run();
+    expect(r.counts.synced).toBe(3);
+    expect(writesIn(await wooCalls())).toBe(1);
+    for (const p of spread) expect((wc.productBySku(p.sku) as { stock_quantity: number }).stock_quantity).toBe(onHandTotal(p));
+  });
+
   test('only the configured warehouses count, using onHand (in stock minus allocated), never inStock', async () => {
     warehouses = [2];
     const p = catalog.products.find((x) => x.groupId === 0 && x.stockTracked && !catalog.quirks.noAvailability.includes(x.bpId) && !catalog.quirks.missingInWooCommerce.includes(x.sku)) as CatalogProduct;

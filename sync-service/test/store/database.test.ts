@@ -44,9 +44,11 @@ describe('openDatabase', () => {
       { version: 3, name: 'three', sql: 'CREATE TABLE t3 (x INTEGER);' },
       { version: 2, name: 'two', sql: 'CREATE TABLE t2 (x INTEGER);' },
     ];
-    expect(migrate(db, [...MIGRATIONS, ...extra])).toEqual([1, 2, 3]);
-    expect(migrate(db, [...MIGRATIONS, ...extra, { version: 4, name: 'four', sql: 'CREATE TABLE t4 (x INTEGER);' }])).toEqual([4]);
-    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4]);
+    const versions = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
+    const next = (versions[versions.length - 1] ?? 0) + 1;
+    expect(migrate(db, [...MIGRATIONS, ...extra])).toEqual(versions);
+    expect(migrate(db, [...MIGRATIONS, ...extra, { version: next, name: 'next', sql: 'CREATE TABLE t_next (x INTEGER);' }])).toEqual([next]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([...versions, next]);
     db.close();
   });
 

@@ -352,6 +352,36 @@ describe('counts(), attempts(), pruneAttempts()', () => {
     expect(store.items.counts('inventory')).toEqual({ pending: 2, synced: 1, failed: 0 });
   });
 
+  it('the trigger-kept counts (totals, counts()) always equal a full count, whatever writes the items', () => {
+    const exact = () =>
+      Object.fromEntries(
+        (store.db.prepare('SELECT type, status, COUNT(*) AS n FROM sync_items GROUP BY type, status').all() as { type: string; status: string; n: number }[]).map((r) => [`${r.type}/${r.status}`, r.n]),
+      );
+    const kept = () =>
+      Object.fromEntries(
+        (store.db.prepare('SELECT type, status, n FROM sync_item_counts WHERE n > 0').all() as { type: string; status: string; n: number }[]).map((r) => [`${r.type}/${r.status}`, r.n]),
+      );
+    store.items.seen('inventory', refs([1, 2, 3, 4, 5]));
+    store.items.seen('order', refs([1, 2]));
+    store.items.seen('inventory', refs([1, 2], { info: 'renamed', wcId: '9' })); // upsert path: no new rows
+    store.items.record('inventory', 1, [
+      { entityId: '1', status: 'synced' },
+      { entityId: '2', status: 'failed', message: 'x' },
+      { entityId: '3', status: 'unchanged' },
+    ]);
+    store.items.record('inventory', 2, [{ entityId: '2', status: 'failed', message: 'x' }]); // same failure: no status change
+    store.items.requeue({ ids: [item('1').id, item('2').id] });
+    store.items.requeue({ type: 'inventory', status: 'failed' });
+    store.items.record('order', 3, [{ entityId: '2', status: 'synced' }]);
+    expect(kept()).toEqual(exact());
+    expect(store.items.counts('inventory')).toEqual({ pending: 4, synced: 1, failed: 0 });
+    expect(store.items.page({ type: 'inventory' }, 2).total).toBe(5);
+    expect(store.items.page({ type: 'inventory', status: 'pending' }, 2).total).toBe(4);
+    expect(store.items.page({ type: 'refund' }, 2).total).toBe(0);
+    store.db.prepare("DELETE FROM sync_items WHERE type = 'order' AND entity_id = '1'").run();
+    expect(kept()).toEqual(exact());
+  });
+
   it('attempts() returns newest first, limited, with JSON parsed and other text kept', () => {
     store.items.seen('inventory', refs(['A']));
     const id = item('A').id;

@@ -194,7 +194,9 @@ export async function createBrightpearlSimulator(options: BrightpearlSimulatorOp
     return orderActivity?.step() ?? { notesCreated: [], notesTracked: [], notesShipped: [], statusChanges: [] };
   };
 
-  const app = Fastify({ logger: options.logger ?? false });
+  // ID sets in the path may be as long as the API's own limit (MAX_IDSET_TEXT_LENGTH, answered
+  // 414 by the routes); Fastify's default cap of 100 characters refused scattered-id sets.
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { maxParamLength: 65_536 } });
   /** The throttle state a counted request left behind, for its response headers. */
   const throttleOf = new WeakMap<FastifyRequest, ThrottleState>();
   let errorFaults = 0;

@@ -11,9 +11,23 @@ export interface ThrottleState {
   periodMs: number;
 }
 
+/** What the cap did so far (tests: was the budget respected once it was known?). */
+export interface ThrottleStats {
+  /** Requests refused because the window's cap was spent (not injected throttle faults). */
+  rejected: number;
+  /** Windows in which at least one request was refused. */
+  rejectedWindows: number;
+  /** Windows opened so far. */
+  windows: number;
+  /** The most requests any one window allowed. */
+  peakUsed: number;
+}
+
 export class ThrottleWindow {
   private windowStart: number | undefined;
   private used = 0;
+  private rejectedInWindow = false;
+  private readonly counts: ThrottleStats = { rejected: 0, rejectedWindows: 0, windows: 0, peakUsed: 0 };
 
   constructor(
     readonly limit: number,
@@ -32,10 +46,18 @@ export class ThrottleWindow {
     if (!this.current(now)) {
       this.windowStart = now;
       this.used = 0;
+      this.rejectedInWindow = false;
+      this.counts.windows += 1;
     }
     const periodMs = (this.windowStart as number) + this.windowMs - now;
-    if (this.used >= this.limit) return { allowed: false, remaining: 0, periodMs };
+    if (this.used >= this.limit) {
+      this.counts.rejected += 1;
+      if (!this.rejectedInWindow) this.counts.rejectedWindows += 1;
+      this.rejectedInWindow = true;
+      return { allowed: false, remaining: 0, periodMs };
+    }
     this.used += 1;
+    this.counts.peakUsed = Math.max(this.counts.peakUsed, this.used);
     return { allowed: true, remaining: this.limit - this.used, periodMs };
   }
 
@@ -47,8 +69,14 @@ export class ThrottleWindow {
     return { remaining: Math.max(0, this.limit - w.used), periodMs: w.start + this.windowMs - now };
   }
 
+  stats(): ThrottleStats {
+    return { ...this.counts };
+  }
+
   reset(): void {
     this.windowStart = undefined;
     this.used = 0;
+    this.rejectedInWindow = false;
+    Object.assign(this.counts, { rejected: 0, rejectedWindows: 0, windows: 0, peakUsed: 0 });
   }
 }

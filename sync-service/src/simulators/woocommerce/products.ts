@@ -728,7 +728,16 @@ export function registerProductRoutes(app: FastifyInstance, ctx: ProductRoutesCo
     const searchSku = filters.searchSku?.trim().toLowerCase();
     const includeVariations = bySku || (searchSku !== undefined && searchSku !== '');
     const status = filters.status ?? 'any';
-    return [...state.posts.values()].filter((p) => {
+    // Candidates from the id list or the SKU index when the query names them (same filter below).
+    let candidates: Iterable<PostRecord> = state.posts.values();
+    if (q.include && q.include.length > 0) {
+      candidates = [...new Set(q.include)].map((id) => state.posts.get(id)).filter((p): p is PostRecord => p !== undefined);
+    } else if (skus) {
+      const byId = new Map<number, PostRecord>();
+      for (const sku of skus) for (const p of state.posts.withSku(sku)) byId.set(p.id, p);
+      candidates = byId.values();
+    }
+    return [...candidates].filter((p) => {
       if (p.kind === 'variation' && !includeVariations) return false;
       if (status === 'any' ? p.status === 'trash' : p.status !== status) return false;
       if (skus && !skus.has(p.sku.toLowerCase())) return false;
@@ -845,7 +854,10 @@ export function registerProductRoutes(app: FastifyInstance, ctx: ProductRoutesCo
     r.errors.throwIfAny();
     requireAuth(request, 'list');
     const skus = sku !== undefined && sku.trim() !== '' ? new Set(sku.split(',').map((s) => s.trim().toLowerCase())) : undefined;
-    const rows = [...state.posts.values()].filter((p): p is VariationRecord => {
+    // A parent's variations are the ones it lists (kept by create and delete).
+    const parent = state.product(parentId);
+    const candidates = (parent?.variationIds ?? []).map((id) => state.posts.get(id)).filter((p): p is PostRecord => p !== undefined);
+    const rows = candidates.filter((p): p is VariationRecord => {
       if (p.kind !== 'variation' || p.parentId !== parentId) return false;
       if ((status ?? 'any') === 'any' ? p.status === 'trash' : p.status !== status) return false;
       if (skus && !skus.has(p.sku.toLowerCase())) return false;
