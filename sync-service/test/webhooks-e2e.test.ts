@@ -45,6 +45,8 @@ describe('webhooks end to end', () => {
         BPWC_WC_CONSUMER_KEY: KEY,
         BPWC_WC_CONSUMER_SECRET: SECRET,
         BPWC_WC_WEBHOOK_SECRET: 'wc-webhook-secret-0123456789',
+        // Only the webhook may start runs here.
+        ...Object.fromEntries(['INVENTORY', 'PRODUCT', 'ORDER', 'REFUND', 'SHIPMENT'].map((t) => [`BPWC_FLOW_${t}_SCHEDULE`, '0 0 1 1 *'])),
       },
     });
     const quiet = new Writable({ write: (_c, _e, done) => done() });
@@ -74,10 +76,14 @@ describe('webhooks end to end', () => {
     const product = [...bp.state.products.values()].find((p) => p.stockTracked && (bp.state.stock.get(p.id)?.size ?? 0) > 0);
     if (!product) throw new Error('no stock-tracked product');
     bp.setStock(product.id, 2, { inStock: 321, allocated: 21 });
+    const webhookRun = () => {
+      const id = service.store.db.prepare("SELECT MAX(id) FROM runs WHERE flow_id = 'inventory' AND trigger = 'webhook'").pluck().get() as number | null;
+      return id ? service.store.runs.get(id) : undefined;
+    };
     let run;
     for (let i = 0; i < 100; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      run = service.store.runs.latest('inventory');
+      run = webhookRun();
       if (run && run.status !== 'running') break;
     }
     expect(service.store.items.getByEntity('inventory', String(product.id))?.status).toBe('synced');
