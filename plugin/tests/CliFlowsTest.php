@@ -85,6 +85,8 @@ final class CliFlowsTest extends CliTestCase {
 	}
 
 	public function test_run_without_wait_just_starts_it(): void {
+		// A webhook from the previous test's writes may still be running inventory.
+		Env::wait_idle( 'inventory' );
 		$out    = $this->runs( FlowsCommand::class, 'run', array( 'inventory' ) );
 		$run_id = Env::latest_run_id();
 		$this->assertSame( array( "Success: Started run #{$run_id} of the inventory flow." ), $out->messages( 'success' ) );
