@@ -6,7 +6,7 @@ import type { BrightpearlSimulator } from '../../../src/simulators/brightpearl/a
 import { unfulfilledRows } from '../../../src/simulators/brightpearl/goods-out';
 import type { Random } from '../../../src/simulators/shared/random';
 import type { WooCommerceSimulator } from '../../../src/simulators/woocommerce/app';
-import { orderNumber, type OrderRecord } from '../../../src/simulators/woocommerce/order-model';
+import type { OrderRecord } from '../../../src/simulators/woocommerce/order-model';
 
 const money = (pence: number) => (pence / 100).toFixed(2);
 
@@ -126,10 +126,4 @@ export class Warehouse {
       if (this.bp.shipOrder(so.id, { reference: this.reference('FS') }) !== undefined) this.notesShipped += 1;
     }
   }
-}
-
-/** WooCommerce order number → id, for messages. */
-export function numberOf(wc: WooCommerceSimulator, orderId: number): string {
-  const order = wc.orderRecord(orderId);
-  return order ? orderNumber(order) : String(orderId);
 }
